@@ -1,0 +1,72 @@
+#include "app/cli.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "app/daemon.h"
+#include "app/options.h"
+#include "app/signals.h"
+#include "config/loader.h"
+#include "util/logging.h"
+
+namespace pgvigil::app {
+namespace {
+
+void print_errors(const std::vector<config::ConfigError>& errors) {
+  for (const auto& error : errors) std::cerr << error.to_string() << '\n';
+}
+
+int check_config(const std::string& path) {
+  auto loaded = config::load_config_file(path);
+  if (!loaded) {
+    print_errors(loaded.error());
+    return kExitConfig;
+  }
+  for (const auto& warning : loaded->warnings) std::cerr << "warning: " << warning << '\n';
+  std::cout << "OK\n";
+  return kExitOk;
+}
+
+int run_daemon(const Options& options) {
+  std::optional<spdlog::level::level_enum> level;
+  if (options.log_level) {
+    level = parse_log_level(*options.log_level);
+    if (!level) {
+      std::cerr << "pgvigil: unknown log level: " << *options.log_level << '\n';
+      return kExitUsage;
+    }
+  }
+  auto loaded = config::load_config_file(options.config_path);
+  if (!loaded) {
+    print_errors(loaded.error());
+    return kExitConfig;
+  }
+  configure_logging(loaded->config.daemon.log.format, level.value_or(spdlog::level::info));
+  for (const auto& warning : loaded->warnings) spdlog::warn("{}", warning);
+  // Before any thread exists, so that every thread inherits the blocked mask.
+  block_signals();
+  Daemon daemon(std::move(loaded->config), level, real_clock());
+  return daemon.run();
+}
+
+}  // namespace
+
+int run_cli(int argc, const char* const* argv) {
+  auto options = parse_options(std::span<const char* const>(argv, static_cast<size_t>(argc)));
+  if (!options) {
+    std::cerr << "pgvigil: " << options.error() << '\n' << usage();
+    return kExitUsage;
+  }
+  switch (options->command) {
+    case Command::version: std::cout << "pgvigil " << PGVIGIL_VERSION << '\n'; return kExitOk;
+    case Command::help: std::cout << usage(); return kExitOk;
+    case Command::check_config: return check_config(options->config_path);
+    case Command::once:
+    case Command::run: return run_daemon(*options);
+  }
+  return kExitFailure;
+}
+
+}  // namespace pgvigil::app

@@ -1,0 +1,143 @@
+#include "app/daemon.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "app/reload_diff.h"
+#include "app/signals.h"
+#include "util/logging.h"
+
+namespace pgvigil::app {
+namespace {
+
+constexpr std::chrono::milliseconds kControlTick{200};
+
+}  // namespace
+
+Daemon::Daemon(config::Config config, std::optional<spdlog::level::level_enum> level_override, const Clock& clock)
+    : config_(std::move(config)), level_override_(level_override), clock_(clock) {}
+
+Daemon::~Daemon() { stop_runtime(std::move(runtime_)); }
+
+void Daemon::apply_logging(const config::Config& config) const {
+  const auto level = level_override_.value_or(
+      parse_log_level(config.daemon.log.level).value_or(spdlog::level::info));
+  configure_logging(config.daemon.log.format, level);
+}
+
+std::unique_ptr<Daemon::Runtime> Daemon::build_runtime(const config::Config& config) const {
+  auto runtime = std::make_unique<Runtime>();
+  for (const auto& cluster : config.clusters) {
+    runtime->clusters.push_back(std::make_unique<cluster::ClusterRuntime>(cluster, clock_));
+  }
+  return runtime;
+}
+
+void Daemon::stop_runtime(std::unique_ptr<Runtime> runtime) {
+  if (!runtime) return;
+  // Ask every cluster first and cut their I/O, so they wind down together rather than in turn.
+  for (auto& cluster : runtime->clusters) cluster->request_stop();
+  runtime->clusters.clear();  // joins
+}
+
+bool Daemon::reload() {
+  spdlog::info("reloading configuration from {}", config_.source);
+  auto loaded = config::load_config_file(config_.source);
+  if (!loaded) {
+    for (const auto& error : loaded.error()) spdlog::error("reload rejected: {}", error.to_string());
+    spdlog::error("reload failed; keeping the running configuration");
+    last_reload_ok_ = false;
+    return false;
+  }
+  for (const auto& warning : loaded->warnings) spdlog::warn("{}", warning);
+  for (const auto& key : keys_needing_restart(config_, loaded->config)) {
+    spdlog::warn("{} changed; the new value takes effect after a restart", key);
+  }
+  apply_logging(loaded->config);
+  // The old pools close before the new ones open: a member never sees more than pool.max of our
+  // sessions, even across a reload.
+  stop_runtime(std::move(runtime_));
+  runtime_ = build_runtime(loaded->config);
+  config_ = std::move(loaded->config);
+  last_reload_ok_ = true;
+  spdlog::info("configuration reloaded: {} cluster(s)", config_.clusters.size());
+  return true;
+}
+
+template <typename F>
+static bool all_monitors(const std::vector<std::unique_ptr<cluster::ClusterRuntime>>& clusters, F f) {
+  return std::ranges::all_of(clusters, [&](const auto& c) { return std::ranges::all_of(c->monitors(), f); });
+}
+
+bool Daemon::first_cycle_done() const {
+  return all_monitors(runtime_->clusters, [](const auto& m) { return m->state().checked; });
+}
+
+bool Daemon::loops_advancing() const {
+  const auto now = clock_.now();
+  return all_monitors(runtime_->clusters, [&](const auto& m) {
+    const auto& worker = m->worker();
+    // A loop may be legitimately busy for a connect plus a query past its own interval.
+    const auto allowance = 3 * worker.interval() + std::chrono::seconds(10);
+    return worker.runs() == 0 || now - worker.last_run_end() < allowance;
+  });
+}
+
+std::string Daemon::status_line() const {
+  int up = 0;
+  int total = 0;
+  for (const auto& cluster : runtime_->clusters) {
+    for (const auto& monitor : cluster->monitors()) {
+      ++total;
+      if (monitor->state().up) ++up;
+    }
+  }
+  return fmt::format("{} of {} members up", up, total);
+}
+
+int Daemon::run() {
+  apply_logging(config_);
+  spdlog::info("pgvigil {} starting with {} ({} cluster(s))", PGVIGIL_VERSION, config_.source, config_.clusters.size());
+  runtime_ = build_runtime(config_);
+  notifier_.status("starting");
+
+  bool ready_sent = false;
+  std::string last_status;
+  auto next_ping = clock_.now();
+  for (;;) {
+    const auto signal = wait_for_signal(kControlTick);
+    if (signal == SIGTERM || signal == SIGINT) {
+      spdlog::info("received {}, stopping", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+      break;
+    }
+    if (signal == SIGHUP) {
+      notifier_.reloading();
+      reload();
+      notifier_.ready();
+    }
+    if (!ready_sent && first_cycle_done()) {
+      ready_sent = true;
+      notifier_.ready();
+      spdlog::info("first cycle complete: {}", status_line());
+    }
+    if (auto status = status_line(); status != last_status) {
+      notifier_.status(status);
+      last_status = std::move(status);
+    }
+    if (const auto ping = notifier_.watchdog_ping_interval(); ping && clock_.now() >= next_ping) {
+      // Feed the watchdog only while the loops advance, so systemd restarts a wedged daemon.
+      if (loops_advancing()) notifier_.watchdog();
+      next_ping = clock_.now() + *ping;
+    }
+  }
+  notifier_.stopping();
+  notifier_.status("stopping");
+  stop_runtime(std::move(runtime_));
+  spdlog::info("stopped");
+  spdlog::default_logger()->flush();
+  return kExitOk;
+}
+
+}  // namespace pgvigil::app

@@ -1,0 +1,54 @@
+// The running daemon: owns the current config and the workers built from it, and runs the
+// control loop on the calling (main) thread: signals, systemd readiness, watchdog and status,
+// reload and graceful stop. Call block_signals() before constructing it.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <spdlog/common.h>
+
+#include "app/options.h"
+#include "app/systemd_notifier.h"
+#include "cluster/cluster_runtime.h"
+#include "config/loader.h"
+#include "util/clock.h"
+
+namespace pgvigil::app {
+
+class Daemon {
+ public:
+  Daemon(config::Config config, std::optional<spdlog::level::level_enum> level_override, const Clock& clock);
+  ~Daemon();
+
+  int run();  // until SIGTERM or SIGINT; returns the exit code
+
+  // Validates the file again and swaps it in; on any error keeps the running config.
+  bool reload();
+  bool last_reload_successful() const { return last_reload_ok_.load(); }
+
+ private:
+  // Everything built from one config; replaced whole on reload.
+  struct Runtime {
+    std::vector<std::unique_ptr<cluster::ClusterRuntime>> clusters;
+  };
+
+  std::unique_ptr<Runtime> build_runtime(const config::Config& config) const;
+  static void stop_runtime(std::unique_ptr<Runtime> runtime);
+  void apply_logging(const config::Config& config) const;
+  bool first_cycle_done() const;
+  bool loops_advancing() const;
+  std::string status_line() const;
+
+  config::Config config_;
+  std::optional<spdlog::level::level_enum> level_override_;
+  const Clock& clock_;
+  SystemdNotifier notifier_;
+  std::atomic<bool> last_reload_ok_{true};
+  std::unique_ptr<Runtime> runtime_;
+};
+
+}  // namespace pgvigil::app

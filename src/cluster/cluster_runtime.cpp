@@ -1,0 +1,38 @@
+#include "cluster/cluster_runtime.h"
+
+namespace pgvigil::cluster {
+
+ClusterRuntime::ClusterRuntime(const config::ClusterConfig& config, const Clock& clock) : name_(config.name) {
+  std::lock_guard lock(monitors_mutex_);
+  pools_ = std::make_unique<pool::PoolManager>(config, clock,
+                                               [this](const std::string& member) { on_member_lost(member); });
+  for (const auto& member : config.members) {
+    monitors_.push_back(std::make_unique<MemberMonitor>(config, member, *pools_, clock));
+  }
+}
+
+ClusterRuntime::~ClusterRuntime() {
+  request_stop();
+  std::vector<std::unique_ptr<MemberMonitor>> monitors;
+  {
+    std::lock_guard lock(monitors_mutex_);
+    monitors.swap(monitors_);
+  }
+  monitors.clear();  // joins the monitors (their leases go back to the pools)
+  pools_.reset();    // then the maintenance thread
+}
+
+void ClusterRuntime::request_stop() {
+  pools_->interrupt();
+  std::lock_guard lock(monitors_mutex_);
+  for (auto& monitor : monitors_) monitor->request_stop();
+}
+
+void ClusterRuntime::on_member_lost(const std::string& member) {
+  std::lock_guard lock(monitors_mutex_);
+  for (auto& monitor : monitors_) {
+    if (monitor->state().member == member) monitor->wake();
+  }
+}
+
+}  // namespace pgvigil::cluster

@@ -1,0 +1,41 @@
+// Everything that runs for one configured cluster: its pools and one monitor per member.
+// Built from a config and replaced whole on reload. Destruction cuts database I/O first so that
+// threads blocked on a hung server end at once, then joins them.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "cluster/member_monitor.h"
+#include "config/config.h"
+#include "pool/pool_manager.h"
+
+namespace pgvigil::cluster {
+
+class ClusterRuntime {
+ public:
+  ClusterRuntime(const config::ClusterConfig& config, const Clock& clock);
+  ~ClusterRuntime();
+  ClusterRuntime(const ClusterRuntime&) = delete;
+  ClusterRuntime& operator=(const ClusterRuntime&) = delete;
+
+  const std::string& name() const { return name_; }
+  const std::vector<std::unique_ptr<MemberMonitor>>& monitors() const { return monitors_; }
+  pool::PoolManager& pools() { return *pools_; }
+  const pool::PoolManager& pools() const { return *pools_; }
+
+  void request_stop();  // cuts I/O and asks every thread to stop; returns at once
+
+ private:
+  void on_member_lost(const std::string& member);
+
+  const std::string name_;
+  std::mutex monitors_mutex_;  // the pools' thread may call on_member_lost while monitors are built
+  std::unique_ptr<pool::PoolManager> pools_;
+  std::vector<std::unique_ptr<MemberMonitor>> monitors_;
+};
+
+}  // namespace pgvigil::cluster
