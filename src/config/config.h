@@ -2,6 +2,7 @@
 // (config/loader.h), which rejects unknown keys, duplicates, wrong types and impossible values.
 // Defaults live here, next to each field, and in config/pgvigil.yaml, which lists them all.
 // A Config is immutable once loaded; the daemon swaps whole Configs on reload.
+// Every struct compares member-wise with ==, so a reload can tell what changed.
 #pragma once
 
 #include <cstdint>
@@ -22,16 +23,22 @@ enum class LogFormat { text, json };
 struct LogConfig {
   std::string level = "info";  // trace | debug | info | warn | error | critical | off
   LogFormat format = LogFormat::text;
+
+  bool operator==(const LogConfig&) const = default;
 };
 
 struct DaemonConfig {
   std::string state_dir = "/var/lib/pgvigil";  // spool, audit and slow-query logs
   LogConfig log;
+
+  bool operator==(const DaemonConfig&) const = default;
 };
 
 struct TlsConfig {
   std::string cert_file;  // both set = HTTPS
   std::string key_file;
+
+  bool operator==(const TlsConfig&) const = default;
 };
 
 struct HttpConfig {
@@ -39,6 +46,8 @@ struct HttpConfig {
   TlsConfig tls;
   std::string admin_token_file;  // empty = POST endpoints disabled
   std::string external_url;      // used in alert links
+
+  bool operator==(const HttpConfig&) const = default;
 };
 
 // How to reach one member. `params` are libpq keywords (host, port, dbname, user, sslmode, ...)
@@ -50,6 +59,8 @@ struct MemberConfig {
   std::string inline_password;  // discouraged; the loader warns
   std::string password_file;    // read at each connect, so a rotated file takes effect
   int line = 0;                 // where the member is defined, for messages
+
+  bool operator==(const MemberConfig&) const = default;
 };
 
 struct PoolConfig {
@@ -60,6 +71,8 @@ struct PoolConfig {
   Duration idle_timeout = 5min;
   Duration max_lifetime = 30min;
   Duration validation_interval = 30s;
+
+  bool operator==(const PoolConfig&) const = default;
 };
 
 struct RetryConfig {
@@ -67,6 +80,8 @@ struct RetryConfig {
   Duration max = 30s;
   double multiplier = 2.0;
   int circuit_after = 3;  // consecutive connect failures before the circuit opens
+
+  bool operator==(const RetryConfig&) const = default;
 };
 
 // One health check's settings. Threshold units depend on the check (see check_table.h):
@@ -78,6 +93,8 @@ struct CheckConfig {
   std::optional<double> warning_bytes;   // replication_lag only
   std::optional<double> critical_bytes;  // replication_lag only
   std::string table;                     // write_probe only
+
+  bool operator==(const CheckConfig&) const = default;
 };
 
 struct HealthConfig {
@@ -87,6 +104,8 @@ struct HealthConfig {
   int recover_after = 2;
   Duration slow_checks_interval = 30s;
   std::map<std::string, CheckConfig> checks;  // every known check, defaults filled in
+
+  bool operator==(const HealthConfig&) const = default;
 };
 
 enum class CancelMode { off, dry_run, enforce };
@@ -96,6 +115,8 @@ struct CancelExclude {
   std::vector<std::string> databases;
   std::vector<std::string> applications = {"pg_dump", "pg_basebackup"};
   std::vector<std::string> queries = {R"(^\s*(VACUUM|ANALYZE|CREATE( UNIQUE)? INDEX|REINDEX|CLUSTER))"};
+
+  bool operator==(const CancelExclude&) const = default;
 };
 
 struct CancelConfig {
@@ -107,6 +128,8 @@ struct CancelConfig {
   bool only_if_blocking = false;
   int max_actions_per_minute = 10;
   CancelExclude exclude;
+
+  bool operator==(const CancelConfig&) const = default;
 };
 
 struct QueriesConfig {
@@ -117,6 +140,8 @@ struct QueriesConfig {
   int max_query_length = 2048;
   Duration history = 1h;  // how far back GET /queries reaches
   CancelConfig cancel;
+
+  bool operator==(const QueriesConfig&) const = default;
 };
 
 struct ClusterConfig {
@@ -127,6 +152,8 @@ struct ClusterConfig {
   HealthConfig health;
   QueriesConfig queries;
   int line = 0;
+
+  bool operator==(const ClusterConfig&) const = default;
 };
 
 enum class SinkType { alertmanager, webhook };
@@ -141,6 +168,8 @@ struct SinkConfig {
   Duration timeout = 5s;
   std::vector<std::string> severities;  // empty = all
   std::vector<std::string> clusters;    // empty = all
+
+  bool operator==(const SinkConfig&) const = default;
 };
 
 struct AlertsConfig {
@@ -148,6 +177,8 @@ struct AlertsConfig {
   std::string runbook_base_url;
   std::uint64_t spool_max_bytes = 16ull * 1024 * 1024;
   std::vector<SinkConfig> sinks;
+
+  bool operator==(const AlertsConfig&) const = default;
 };
 
 struct Config {
@@ -156,6 +187,8 @@ struct Config {
   HttpConfig http;
   std::vector<ClusterConfig> clusters;
   AlertsConfig alerts;
+
+  bool operator==(const Config&) const = default;
 };
 
 }  // namespace pgvigil::config

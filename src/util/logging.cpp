@@ -34,7 +34,7 @@ class JsonFormatter final : public spdlog::formatter {
 }  // namespace
 
 std::optional<spdlog::level::level_enum> parse_log_level(std::string_view name) {
-  if (name == "warning") name = "warn";
+  if (name == "warn") name = "warning";  // spdlog spells it "warning"; accept both
   for (int i = 0; i < spdlog::level::n_levels; ++i) {
     const auto level = static_cast<spdlog::level::level_enum>(i);
     const auto text = spdlog::level::to_string_view(level);

@@ -30,18 +30,19 @@ void PeriodicWorker::loop(std::stop_token stop) {
   // Thread names show up in top -H and gdb; Linux allows 15 characters.
   pthread_setname_np(pthread_self(), name_.substr(0, 15).c_str());
   SteadyTime deadline = clock_.now();
+  bool woken = false;
   while (!stop.stop_requested()) {
     task_(stop);
     const SteadyTime end = clock_.now();
     runs_.fetch_add(1);
     last_run_end_ns_.store(std::chrono::duration_cast<std::chrono::nanoseconds>(end.time_since_epoch()).count());
-    deadline += interval_;
+    if (!woken) deadline += interval_;  // a run on request keeps the regular schedule
     if (end >= deadline) {
       overruns_.fetch_add(1);
       while (deadline <= end) deadline += interval_;  // skip missed slots instead of bursting
     }
     std::unique_lock lock(mutex_);
-    clock_.wait_until(lock, cv_, stop, deadline, [this] { return woken_; });
+    woken = clock_.wait_until(lock, cv_, stop, deadline, [this] { return woken_; });
     woken_ = false;
   }
 }

@@ -1,0 +1,30 @@
+#include "health/status.h"
+
+#include <algorithm>
+
+namespace pgvigil::health {
+
+std::string_view to_string(Status status) {
+  switch (status) {
+    case Status::healthy: return "healthy";
+    case Status::degraded: return "degraded";
+    case Status::unhealthy: return "unhealthy";
+  }
+  return "unhealthy";
+}
+
+std::string_view to_string(Severity severity) { return severity == Severity::critical ? "critical" : "warning"; }
+
+Status status_for(Severity severity) {
+  return severity == Severity::critical ? Status::unhealthy : Status::degraded;
+}
+
+void Evaluation::add(Reason reason, std::string recommendation) {
+  status = std::max(status, status_for(reason.severity));
+  reasons.push_back(std::move(reason));
+  if (!recommendation.empty() && std::ranges::find(recommendations, recommendation) == recommendations.end()) {
+    recommendations.push_back(std::move(recommendation));
+  }
+}
+
+}  // namespace pgvigil::health

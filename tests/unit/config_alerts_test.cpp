@@ -1,0 +1,156 @@
+// alerts: resend interval, runbook links, the spool and the sinks.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "config/loader.h"
+
+namespace pgvigil::config {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Four lines of valid cluster; whatever is appended starts at line 5.
+const std::string kCluster =
+    "clusters:\n"
+    "  - name: main\n"
+    "    members:\n"
+    "      - { name: db1, conninfo: \"host=127.0.0.1\" }\n";
+
+std::string dump(const std::vector<ConfigError>& errors) {
+  std::string out;
+  for (const auto& e : errors) out += "\n  " + e.to_string();
+  return out.empty() ? "\n  (no errors)" : out;
+}
+
+std::vector<ConfigError> errors_of(const std::string& yaml) {
+  auto outcome = load_config_string(yaml, "test.yaml");
+  if (outcome) return {};
+  return outcome.error();
+}
+
+::testing::AssertionResult has_error(const std::vector<ConfigError>& errors, int line, const std::string& key,
+                                     const std::string& fragment) {
+  for (const auto& e : errors) {
+    if (e.file == "test.yaml" && e.line == line && e.key == key && e.message.find(fragment) != std::string::npos) {
+      return ::testing::AssertionSuccess();
+    }
+  }
+  return ::testing::AssertionFailure() << "no error at line " << line << " key '" << key << "' saying '" << fragment
+                                       << "'; got:" << dump(errors);
+}
+
+Config load_ok(const std::string& yaml) {
+  auto loaded = load_config_string(yaml, "test.yaml");
+  if (!loaded) {
+    ADD_FAILURE() << dump(loaded.error());
+    return {};
+  }
+  return loaded->config;
+}
+
+class ConfigSinks : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("pgvigil-config-alerts-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string write(const std::string& name) {
+    const auto path = (dir_ / name).string();
+    std::ofstream(path) << "content\n";
+    return path;
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(ConfigSinks, SinksAreReadWithEveryKey) {
+  const auto secret = write("hook.secret");
+  auto config = load_ok(kCluster +
+                        "alerts:\n"
+                        "  resend_interval: 2m\n"
+                        "  runbook_base_url: \"https://wiki.example/runbooks/\"\n"
+                        "  spool_max_bytes: 1.5MB\n"
+                        "  sinks:\n"
+                        "    - name: am\n"
+                        "      type: alertmanager\n"
+                        "      urls: [\"http://am1:9093\", \"http://am2:9093\"]\n"
+                        "      severities: [critical]\n"
+                        "    - name: ops\n"
+                        "      type: webhook\n"
+                        "      url: \"https://hooks.example/x?team=db\"\n"
+                        "      secret_file: " + secret + "\n"
+                        "      headers: { X-Team: dba, Authorization: \"Bearer abc\" }\n"
+                        "      timeout: 2s\n"
+                        "      clusters: [main]\n");
+  const AlertsConfig& alerts = config.alerts;
+  EXPECT_EQ(alerts.resend_interval, 2min);
+  EXPECT_EQ(alerts.runbook_base_url, "https://wiki.example/runbooks/");
+  EXPECT_EQ(alerts.spool_max_bytes, 1536u * 1024);
+  ASSERT_EQ(alerts.sinks.size(), 2u);
+  EXPECT_EQ(alerts.sinks[0].type, SinkType::alertmanager);
+  EXPECT_EQ(alerts.sinks[0].urls, (std::vector<std::string>{"http://am1:9093", "http://am2:9093"}));
+  EXPECT_EQ(alerts.sinks[0].severities, std::vector<std::string>{"critical"});
+  EXPECT_EQ(alerts.sinks[0].timeout, SinkConfig{}.timeout);
+  EXPECT_EQ(alerts.sinks[1].type, SinkType::webhook);
+  EXPECT_EQ(alerts.sinks[1].url, "https://hooks.example/x?team=db");
+  EXPECT_EQ(alerts.sinks[1].secret_file, secret);
+  EXPECT_EQ(alerts.sinks[1].headers, (std::map<std::string, std::string>{{"Authorization", "Bearer abc"},
+                                                                         {"X-Team", "dba"}}));
+  EXPECT_EQ(alerts.sinks[1].timeout, 2s);
+  EXPECT_EQ(alerts.sinks[1].clusters, std::vector<std::string>{"main"});
+}
+
+TEST_F(ConfigSinks, SinkMistakesAreRejected) {
+  const auto secret = write("hook.secret");
+  auto errors = errors_of(kCluster +
+                          "alerts:\n"
+                          "  spool_max_bytes: 16\n"
+                          "  sinks:\n"
+                          "    - { name: a, type: pager, url: \"http://x\" }\n"
+                          "    - { name: b, type: webhook }\n"
+                          "    - { name: c, type: alertmanager }\n"
+                          "    - { name: d, type: alertmanager, urls: [] }\n"
+                          "    - { name: e, type: alertmanager, url: \"http://x\", urls: [\"http://y\"] }\n"
+                          "    - { name: f, type: webhook, url: \"http://x\", urls: [\"http://y\"] }\n"
+                          "    - { name: g, type: webhook, url: \"hooks.example\" }\n"
+                          "    - { name: a, type: webhook, url: \"http://x\" }\n"
+                          "    - { name: h, url: \"http://x\" }\n"
+                          "    - { name: i, type: webhook, url: \"http://x\", severities: [urgent], clusters: [nope] }\n"
+                          "    - { name: j, type: alertmanager, urls: [\"http://x\"], secret_file: " + secret + " }\n"
+                          "    - { name: k, type: webhook, url: \"http://x\", headers: { \"Bad Header\": x } }\n"
+                          "    - { name: l, type: webhook, url: \"http://x\", timeout: 0s, retries: 3 }\n");
+  EXPECT_TRUE(has_error(errors, 6, "alerts.spool_max_bytes", "invalid size '16'"));
+  EXPECT_TRUE(has_error(errors, 8, "alerts.sinks[0].type", "unknown value 'pager': expected one of alertmanager, webhook"));
+  EXPECT_TRUE(has_error(errors, 9, "alerts.sinks[1].url", "a webhook sink needs url"));
+  EXPECT_TRUE(has_error(errors, 10, "alerts.sinks[2].urls", "an alertmanager sink needs urls"));
+  EXPECT_TRUE(has_error(errors, 11, "alerts.sinks[3].urls", "needs at least one URL"));
+  EXPECT_TRUE(has_error(errors, 12, "alerts.sinks[4].url", "url is for webhook sinks"));
+  EXPECT_TRUE(has_error(errors, 13, "alerts.sinks[5].urls", "urls is for alertmanager sinks"));
+  EXPECT_TRUE(has_error(errors, 14, "alerts.sinks[6].url", "expected an http:// or https:// URL"));
+  EXPECT_TRUE(has_error(errors, 15, "alerts.sinks[7].name", "duplicate sink name 'a' (first defined at line 8)"));
+  EXPECT_TRUE(has_error(errors, 16, "alerts.sinks[8].type", "required key 'type' is missing"));
+  EXPECT_TRUE(has_error(errors, 17, "alerts.sinks[9].severities[0]", "no severity named 'urgent'"));
+  EXPECT_TRUE(has_error(errors, 17, "alerts.sinks[9].clusters[0]", "no cluster named 'nope'"));
+  EXPECT_TRUE(has_error(errors, 18, "alerts.sinks[10].secret_file", "applies to webhook sinks only"));
+  EXPECT_TRUE(has_error(errors, 19, "alerts.sinks[11].headers.Bad Header", "invalid HTTP header name"));
+  EXPECT_TRUE(has_error(errors, 20, "alerts.sinks[12].timeout", "greater than 0s"));
+  EXPECT_TRUE(has_error(errors, 20, "alerts.sinks[12].retries", "unknown key"));
+  EXPECT_EQ(errors.size(), 16u) << dump(errors);
+}
+
+TEST(ConfigAlerts, SpoolSizeHasAFloor) {
+  EXPECT_TRUE(has_error(errors_of(kCluster + "alerts: { spool_max_bytes: 0B }\n"), 5, "alerts.spool_max_bytes",
+                        "must be at least 1kB"));
+  EXPECT_EQ(load_ok(kCluster + "alerts: { spool_max_bytes: 1GB }\n").alerts.spool_max_bytes, 1ull << 30);
+}
+
+}  // namespace
+}  // namespace pgvigil::config
