@@ -1,0 +1,25 @@
+// Checks over pg_stat_activity and pg_prepared_xacts: connections, long_running,
+// idle_in_transaction, prepared_xacts. The daemon's own sessions are always left out.
+#pragma once
+
+#include "health/checks/check.h"
+#include "health/checks/judge.h"
+
+namespace pgvigil::health {
+
+extern const std::string_view kConnectionsSql;
+extern const std::string_view kLongRunningSql;
+extern const std::string_view kIdleInTransactionSql;
+extern const std::string_view kPreparedXactsSql;
+
+void parse_connections(const nlohmann::json& j, Observations& out);
+void parse_long_running(const nlohmann::json& j, Observations& out);
+void parse_idle_in_transaction(const nlohmann::json& j, Observations& out);
+void parse_prepared_xacts(const nlohmann::json& j, Observations& out);
+
+void evaluate_connections(const Observations& obs, const CheckContext& ctx, Evaluation& out);
+void evaluate_long_running(const Observations& obs, const CheckContext& ctx, Evaluation& out);
+void evaluate_idle_in_transaction(const Observations& obs, const CheckContext& ctx, Evaluation& out);
+void evaluate_prepared_xacts(const Observations& obs, const CheckContext& ctx, Evaluation& out);
+
+}  // namespace pgvigil::health

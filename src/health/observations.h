@@ -1,0 +1,90 @@
+// What one health cycle read from one member, parsed into plain values. Every part is optional:
+// a disabled check, a costly check not due this cycle, or a value the server does not have
+// (a replica has no current WAL position) leaves its part empty. Plain value; one per cycle.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "health/snapshot.h"
+
+namespace pgvigil::health {
+
+using Lsn = std::uint64_t;
+std::optional<Lsn> parse_lsn(std::string_view text);  // "16/B374D848"
+
+struct RoleObservation {
+  bool in_recovery = false;
+  std::int64_t timeline = 0;
+  std::string system_identifier;
+  bool has_monitor = true;  // pg_monitor (or superuser): without it most views read empty
+  int server_version = 0;
+  double uptime_seconds = 0;
+  std::optional<Lsn> current_lsn;   // primary
+  std::optional<Lsn> receive_lsn;   // replica
+  std::optional<Lsn> replay_lsn;    // replica
+  std::optional<double> replay_timestamp;  // epoch seconds of the last replayed transaction
+  double server_now = 0;                   // epoch seconds, the server's clock
+  std::string replay_pause_state;          // "not paused" | "pause requested" | "paused"
+  std::string wal_receiver_status;         // "streaming", ... ; empty when no receiver
+};
+
+struct LongestSession {
+  double seconds = 0;
+  int pid = 0;
+  std::string user;
+  std::string application;
+};
+
+struct BlockingObservation {
+  int waiting = 0;
+  double longest_wait_seconds = 0;
+  int longest_waiter_pid = 0;
+  std::vector<int> blockers;  // of the longest waiter; 0 = a prepared transaction
+};
+
+struct WraparoundObservation {
+  double xid_age = 0;
+  double mxid_age = 0;
+  std::string database;
+  double freeze_max_age = 200'000'000;
+};
+
+struct SlotsObservation {
+  double max_retained_bytes = 0;
+  std::string worst_slot;
+  int inactive = 0;
+  std::vector<std::string> lost;  // wal_status = lost
+};
+
+struct ArchiverObservation {
+  bool enabled = false;
+  std::uint64_t failed_count = 0;
+  std::optional<double> failing_seconds;  // since the last success, when the last attempt failed
+};
+
+struct Observations {
+  RoleObservation role;
+  std::optional<ConnectionsView> connections;
+  std::optional<LongestSession> longest_query;
+  std::optional<LongestSession> longest_transaction;
+  std::optional<LongestSession> longest_idle_in_transaction;
+  std::optional<double> oldest_prepared_seconds;
+  int prepared_count = 0;
+  std::optional<std::pair<double, double>> cache_blocks;  // cumulative (hit, read)
+  std::optional<double> cache_hit_ratio;                  // over the interval, from two samples
+  std::optional<std::int64_t> database_size_bytes;
+  std::optional<BlockingObservation> blocking;
+  std::optional<WraparoundObservation> wraparound;
+  std::optional<SlotsObservation> slots;
+  std::optional<double> wal_dir_bytes;
+  std::optional<ArchiverObservation> archiver;
+  std::optional<Lsn> primary_lsn;  // for a replica: the primary's position, read just before
+  double latency_seconds = 0;      // the cycle's round trip
+  std::map<std::string, double> check_seconds;
+};
+
+}  // namespace pgvigil::health
