@@ -19,7 +19,36 @@ constexpr std::chrono::milliseconds kControlTick{200};
 Daemon::Daemon(config::Config config, std::optional<spdlog::level::level_enum> level_override, const Clock& clock)
     : config_(std::move(config)), level_override_(level_override), clock_(clock) {}
 
-Daemon::~Daemon() { stop_runtime(std::move(runtime_)); }
+Daemon::~Daemon() { swap_runtime(nullptr); }
+
+void Daemon::swap_runtime(std::unique_ptr<Runtime> next) {
+  std::unique_ptr<Runtime> old;
+  {
+    std::lock_guard lock(runtime_mutex_);
+    old = std::exchange(runtime_, nullptr);
+  }
+  stop_runtime(std::move(old));
+  std::lock_guard lock(runtime_mutex_);
+  runtime_ = std::move(next);
+}
+
+void Daemon::publish_snapshot() {
+  std::lock_guard lock(runtime_mutex_);
+  if (!runtime_) return;
+  auto next = std::make_shared<health::Snapshot>();
+  next->taken_at = clock_.wall_now();
+  next->taken_steady = clock_.now();
+  next->version = PGVIGIL_VERSION;
+  next->config_reload_ok = last_reload_ok_.load();
+  next->ready = first_cycle_done();
+  next->live = loops_advancing();
+  for (const auto& cluster : runtime_->clusters) next->clusters.push_back(cluster->snapshot(next->taken_steady));
+  for (const auto& cluster : config_.clusters) {
+    const auto& lag = cluster.health.checks.at("replication_lag");
+    next->probe_defaults[cluster.name] = health::ProbeDefaults{lag.warning.value_or(10), lag.warning_bytes.value_or(16.0 * 1024 * 1024)};
+  }
+  store_.publish(std::move(next));
+}
 
 void Daemon::apply_logging(const config::Config& config) const {
   const auto level = level_override_.value_or(
@@ -27,10 +56,11 @@ void Daemon::apply_logging(const config::Config& config) const {
   configure_logging(config.daemon.log.format, level);
 }
 
-std::unique_ptr<Daemon::Runtime> Daemon::build_runtime(const config::Config& config) const {
+std::unique_ptr<Daemon::Runtime> Daemon::build_runtime(const config::Config& config) {
   auto runtime = std::make_unique<Runtime>();
   for (const auto& cluster : config.clusters) {
-    runtime->clusters.push_back(std::make_unique<cluster::ClusterRuntime>(cluster, clock_));
+    runtime->clusters.push_back(
+        std::make_unique<cluster::ClusterRuntime>(cluster, clock_, [this] { publish_snapshot(); }));
   }
   return runtime;
 }
@@ -58,9 +88,12 @@ bool Daemon::reload() {
   apply_logging(loaded->config);
   // The old pools close before the new ones open: a member never sees more than pool.max of our
   // sessions, even across a reload.
-  stop_runtime(std::move(runtime_));
-  runtime_ = build_runtime(loaded->config);
-  config_ = std::move(loaded->config);
+  swap_runtime(nullptr);  // publishers read config_ only while a runtime exists
+  {
+    std::lock_guard lock(runtime_mutex_);
+    config_ = std::move(loaded->config);
+  }
+  swap_runtime(build_runtime(config_));
   last_reload_ok_ = true;
   spdlog::info("configuration reloaded: {} cluster(s)", config_.clusters.size());
   return true;
@@ -72,7 +105,7 @@ static bool all_monitors(const std::vector<std::unique_ptr<cluster::ClusterRunti
 }
 
 bool Daemon::first_cycle_done() const {
-  return all_monitors(runtime_->clusters, [](const auto& m) { return m->state().checked; });
+  return all_monitors(runtime_->clusters, [](const auto& m) { return m->snapshot().checked; });
 }
 
 bool Daemon::loops_advancing() const {
@@ -91,7 +124,7 @@ std::string Daemon::status_line() const {
   for (const auto& cluster : runtime_->clusters) {
     for (const auto& monitor : cluster->monitors()) {
       ++total;
-      if (monitor->state().up) ++up;
+      if (monitor->snapshot().reachable) ++up;
     }
   }
   return fmt::format("{} of {} members up", up, total);
@@ -100,7 +133,7 @@ std::string Daemon::status_line() const {
 int Daemon::run() {
   apply_logging(config_);
   spdlog::info("pgvigil {} starting with {} ({} cluster(s))", PGVIGIL_VERSION, config_.source, config_.clusters.size());
-  runtime_ = build_runtime(config_);
+  swap_runtime(build_runtime(config_));
   notifier_.status("starting");
 
   bool ready_sent = false;
@@ -117,24 +150,32 @@ int Daemon::run() {
       reload();
       notifier_.ready();
     }
-    if (!ready_sent && first_cycle_done()) {
+    publish_snapshot();  // keeps liveness and staleness current even when no cycle finishes
+    bool ready_now = false;
+    std::string status;
+    {
+      std::lock_guard lock(runtime_mutex_);
+      ready_now = first_cycle_done();
+      status = status_line();
+    }
+    if (!ready_sent && ready_now) {
       ready_sent = true;
       notifier_.ready();
-      spdlog::info("first cycle complete: {}", status_line());
+      spdlog::info("first cycle complete: {}", status);
     }
-    if (auto status = status_line(); status != last_status) {
+    if (status != last_status) {
       notifier_.status(status);
       last_status = std::move(status);
     }
     if (const auto ping = notifier_.watchdog_ping_interval(); ping && clock_.now() >= next_ping) {
       // Feed the watchdog only while the loops advance, so systemd restarts a wedged daemon.
-      if (loops_advancing()) notifier_.watchdog();
+      if (snapshot()->live) notifier_.watchdog();
       next_ping = clock_.now() + *ping;
     }
   }
   notifier_.stopping();
   notifier_.status("stopping");
-  stop_runtime(std::move(runtime_));
+  swap_runtime(nullptr);
   spdlog::info("stopped");
   spdlog::default_logger()->flush();
   return kExitOk;

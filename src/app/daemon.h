@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "app/systemd_notifier.h"
 #include "cluster/cluster_runtime.h"
 #include "config/loader.h"
+#include "health/snapshot_store.h"
 #include "util/clock.h"
 
 namespace pgvigil::app {
@@ -30,13 +32,18 @@ class Daemon {
   bool reload();
   bool last_reload_successful() const { return last_reload_ok_.load(); }
 
+  // The latest snapshot; HTTP handlers and the metrics collector read only this.
+  health::SnapshotPtr snapshot() const { return store_.current(); }
+
  private:
   // Everything built from one config; replaced whole on reload.
   struct Runtime {
     std::vector<std::unique_ptr<cluster::ClusterRuntime>> clusters;
   };
 
-  std::unique_ptr<Runtime> build_runtime(const config::Config& config) const;
+  std::unique_ptr<Runtime> build_runtime(const config::Config& config);
+  void swap_runtime(std::unique_ptr<Runtime> next);
+  void publish_snapshot();
   static void stop_runtime(std::unique_ptr<Runtime> runtime);
   void apply_logging(const config::Config& config) const;
   bool first_cycle_done() const;
@@ -48,6 +55,10 @@ class Daemon {
   const Clock& clock_;
   SystemdNotifier notifier_;
   std::atomic<bool> last_reload_ok_{true};
+  health::SnapshotStore store_;
+  // Workers publish while the main thread swaps runtimes: the pointer is guarded, and never held
+  // while a runtime is built or stopped (stopping joins threads that may be waiting for it).
+  mutable std::mutex runtime_mutex_;
   std::unique_ptr<Runtime> runtime_;
 };
 

@@ -1,13 +1,18 @@
 #include "cluster/cluster_runtime.h"
 
+#include "health/cluster_view.h"
+
 namespace pgvigil::cluster {
 
-ClusterRuntime::ClusterRuntime(const config::ClusterConfig& config, const Clock& clock) : name_(config.name) {
+ClusterRuntime::ClusterRuntime(const config::ClusterConfig& config, const Clock& clock, std::function<void()> on_change)
+    : name_(config.name), interval_(config.health.interval), on_change_(std::move(on_change)) {
   std::lock_guard lock(monitors_mutex_);
   pools_ = std::make_unique<pool::PoolManager>(config, clock,
                                                [this](const std::string& member) { on_member_lost(member); });
   for (const auto& member : config.members) {
-    monitors_.push_back(std::make_unique<MemberMonitor>(config, member, *pools_, clock));
+    monitors_.push_back(std::make_unique<MemberMonitor>(config, member, *pools_, clock, [this] {
+      if (on_change_) on_change_();
+    }));
   }
 }
 
@@ -31,8 +36,21 @@ void ClusterRuntime::request_stop() {
 void ClusterRuntime::on_member_lost(const std::string& member) {
   std::lock_guard lock(monitors_mutex_);
   for (auto& monitor : monitors_) {
-    if (monitor->state().member == member) monitor->wake();
+    if (monitor->name() == member) monitor->wake();
   }
+}
+
+}  // namespace pgvigil::cluster
+
+namespace pgvigil::cluster {
+
+health::ClusterSnapshot ClusterRuntime::snapshot(SteadyTime now) const {
+  std::vector<health::MemberSnapshot> members;
+  {
+    std::lock_guard lock(monitors_mutex_);
+    for (const auto& monitor : monitors_) members.push_back(monitor->snapshot());
+  }
+  return health::build_cluster_view(name_, std::move(members), pools_->topology(), now, interval_);
 }
 
 }  // namespace pgvigil::cluster

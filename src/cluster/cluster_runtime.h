@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cluster/member_monitor.h"
+#include "health/snapshot.h"
 #include "config/config.h"
 #include "pool/pool_manager.h"
 
@@ -17,7 +18,8 @@ namespace pgvigil::cluster {
 
 class ClusterRuntime {
  public:
-  ClusterRuntime(const config::ClusterConfig& config, const Clock& clock);
+  // `on_change` runs (on a worker thread) after any member published a new snapshot.
+  ClusterRuntime(const config::ClusterConfig& config, const Clock& clock, std::function<void()> on_change = {});
   ~ClusterRuntime();
   ClusterRuntime(const ClusterRuntime&) = delete;
   ClusterRuntime& operator=(const ClusterRuntime&) = delete;
@@ -29,11 +31,16 @@ class ClusterRuntime {
 
   void request_stop();  // cuts I/O and asks every thread to stop; returns at once
 
+  // The cluster as of now: members' last snapshots, topology, derived status. Thread-safe.
+  health::ClusterSnapshot snapshot(SteadyTime now) const;
+
  private:
   void on_member_lost(const std::string& member);
 
   const std::string name_;
-  std::mutex monitors_mutex_;  // the pools' thread may call on_member_lost while monitors are built
+  const std::chrono::nanoseconds interval_;
+  const std::function<void()> on_change_;
+  mutable std::mutex monitors_mutex_;  // the pools' thread may call on_member_lost while monitors are built
   std::unique_ptr<pool::PoolManager> pools_;
   std::vector<std::unique_ptr<MemberMonitor>> monitors_;
 };

@@ -2,84 +2,184 @@
 
 #include <spdlog/spdlog.h>
 
-namespace pgvigil::cluster {
+#include "health/checks/check.h"
+#include "health/checks/database_checks.h"
+#include "health/checks/replication_checks.h"
+#include "health/cycle_reader.h"
 
-std::string_view to_string(Role role) {
-  switch (role) {
-    case Role::primary: return "primary";
-    case Role::replica: return "replica";
-    case Role::unknown: return "unknown";
-  }
-  return "unknown";
+namespace pgvigil::cluster {
+namespace {
+
+double seconds_between(SteadyTime a, SteadyTime b) { return std::chrono::duration<double>(b - a).count(); }
+
+// A refused connection or a session the server closed is certain; a timeout may be a blip.
+bool definitive(const db::Error& error) {
+  return error.kind == db::ErrorKind::connection || error.kind == db::ErrorKind::authentication;
 }
+
+}  // namespace
 
 MemberMonitor::MemberMonitor(const config::ClusterConfig& cluster, const config::MemberConfig& member,
-                             pool::PoolManager& pools, const Clock& clock)
-    : cluster_(cluster.name), member_(member.name), query_timeout_(cluster.health.query_timeout), pools_(pools),
-      clock_(clock) {
-  state_.cluster = cluster_;
-  state_.member = member_;
+                             pool::PoolManager& pools, const Clock& clock, std::function<void()> on_publish)
+    : cluster_(cluster.name), member_(member.name), health_(cluster.health),
+      regular_query_(health::build_cycle_query(cluster.health, false)),
+      costly_query_(health::build_cycle_query(cluster.health, true)), pools_(pools), clock_(clock),
+      on_publish_(std::move(on_publish)), damper_(cluster.health.fail_after, cluster.health.recover_after) {
+  snapshot_.name = member_;
   worker_ = std::make_unique<PeriodicWorker>("mon-" + member_, clock_, cluster.health.interval,
-                                             [this](std::stop_token stop) { check(stop); });
+                                             [this](std::stop_token stop) { cycle(stop); });
 }
 
-MemberState MemberMonitor::state() const {
-  std::lock_guard lock(mutex_);
-  return state_;
+health::MemberSnapshot MemberMonitor::snapshot() const {
+  health::MemberSnapshot copy;
+  {
+    std::lock_guard lock(mutex_);
+    copy = snapshot_;
+  }
+  copy.cycle_overruns = worker_->overruns();
+  return copy;
 }
 
-void MemberMonitor::publish(MemberState next) {
+std::optional<health::Lsn> MemberMonitor::read_primary_lsn() {
+  auto lease = pools_.acquire_primary();
+  if (!lease) return std::nullopt;
+  auto result = (*lease)->query("SELECT pg_catalog.pg_current_wal_lsn()::text AS lsn", health_.query_timeout);
+  if (!result) return std::nullopt;
+  return health::parse_lsn(result->get(0, "lsn").value_or(""));
+}
+
+void MemberMonitor::keep_costly(const health::Observations& fresh) {
+  costly_.blocking = fresh.blocking;
+  costly_.wraparound = fresh.wraparound;
+  costly_.slots = fresh.slots;
+  costly_.wal_dir_bytes = fresh.wal_dir_bytes;
+  costly_.archiver = fresh.archiver;
+}
+
+void MemberMonitor::cycle(std::stop_token stop) {
+  if (stop.stop_requested()) return;
+  const auto started = clock_.now();
+  health::Observations obs;
+  // Read the primary's position before the replica's, so a replica that has caught up reads as
+  // zero lag rather than as the primary's writes since.
+  if (last_role_ == health::MemberRole::replica) obs.primary_lsn = read_primary_lsn();
+
+  auto lease = pools_.pool(member_)->acquire();
+  if (!lease) return mark_down(lease.error(), started);
+  const auto sent = std::chrono::steady_clock::now();
+  auto regular = (*lease)->query(regular_query_, health_.query_timeout);
+  if (!regular) return mark_down(regular.error(), started);
+  obs.latency_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
+  obs.check_seconds["regular"] = obs.latency_seconds;
+  health::read_cycle_row(*regular, obs);
+
+  if (!costly_query_.empty() && started >= next_costly_) {
+    next_costly_ = started + health_.slow_checks_interval;
+    const auto costly_sent = std::chrono::steady_clock::now();
+    auto costly = (*lease)->query(costly_query_, health_.query_timeout);
+    if (costly) {
+      health::Observations fresh;
+      health::read_cycle_row(*costly, fresh);
+      keep_costly(fresh);
+      costly_.check_seconds["costly"] =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - costly_sent).count();
+    } else if (!(*lease)->is_open()) {
+      return mark_down(costly.error(), started);
+    } else {
+      spdlog::warn("cluster={} member={} costly checks failed: {}", cluster_, member_, costly.error().to_string());
+    }
+  }
+  lease = std::unexpected(db::Error{});  // give the session back before judging
+  obs.blocking = costly_.blocking;
+  obs.wraparound = costly_.wraparound;
+  obs.slots = costly_.slots;
+  obs.wal_dir_bytes = costly_.wal_dir_bytes;
+  obs.archiver = costly_.archiver;
+  if (auto it = costly_.check_seconds.find("costly"); it != costly_.check_seconds.end()) {
+    obs.check_seconds["costly"] = it->second;
+  }
+  if (obs.cache_blocks) {
+    if (last_cache_blocks_) obs.cache_hit_ratio = health::cache_hit_between(*last_cache_blocks_, *obs.cache_blocks);
+    last_cache_blocks_ = obs.cache_blocks;
+  }
+
+  const auto& role = obs.role;
+  pools_.report_role(pool::RoleReport{member_, true, role.in_recovery, role.timeline, role.system_identifier});
+  last_role_ = role.in_recovery ? health::MemberRole::replica : health::MemberRole::primary;
+
+  auto evaluation = health::evaluate_checks(obs, health_);
+  health::MemberSnapshot next;
+  next.name = member_;
+  next.reachable = true;
+  next.role = last_role_;
+  next.status = damper_.update(evaluation.status);
+  next.reasons = std::move(evaluation.reasons);
+  next.recommendations = std::move(evaluation.recommendations);
+  next.latency_ms = obs.latency_seconds * 1000;
+  next.server_version = role.server_version;
+  next.timeline = role.timeline;
+  next.system_identifier = role.system_identifier;
+  if (role.in_recovery) next.replication = health::replication_view(obs);
+  next.connections = obs.connections;
+  next.database_size_bytes = obs.database_size_bytes;
+  next.check_seconds = obs.check_seconds;
+  if (next.replication.lag_seconds) next.values["replication_lag"] = *next.replication.lag_seconds;
+  if (obs.longest_query) next.values["long_running"] = obs.longest_query->seconds;
+  if (obs.longest_idle_in_transaction) next.values["idle_in_transaction"] = obs.longest_idle_in_transaction->seconds;
+  if (obs.blocking) next.values["blocking"] = obs.blocking->longest_wait_seconds;
+  if (obs.oldest_prepared_seconds) next.values["prepared_xacts"] = *obs.oldest_prepared_seconds;
+  if (obs.cache_hit_ratio) next.values["cache_hit"] = *obs.cache_hit_ratio;
+  if (obs.slots) next.values["replication_slots"] = obs.slots->max_retained_bytes;
+  if (obs.wal_dir_bytes) next.values["wal"] = *obs.wal_dir_bytes;
+  if (obs.wraparound) {
+    next.values["wraparound"] = std::max(obs.wraparound->xid_age, obs.wraparound->mxid_age) / 2147483648.0;
+  }
+  next.values["connectivity"] = obs.latency_seconds;
+  publish(std::move(next), started);
+}
+
+void MemberMonitor::mark_down(const db::Error& error, SteadyTime started) {
+  pools_.report_unreachable(member_);
+  health::MemberSnapshot next;
+  next.name = member_;
+  next.reachable = false;
+  next.role = last_role_;  // the last role known, for people; probes look at reachable
+  next.error = error.to_string();
+  next.status = damper_.update(health::Status::unhealthy, definitive(error));
+  next.reasons.push_back(health::Reason{"unreachable", health::Severity::critical, std::string(db::to_string(error.kind)),
+                                        "reachable", error.to_string(), 0});
+  if (!error.suggestion.empty()) next.recommendations.push_back(error.suggestion);
+  publish(std::move(next), started);
+}
+
+void MemberMonitor::publish(health::MemberSnapshot next, SteadyTime started) {
+  const auto now = clock_.now();
   next.checked = true;
   next.checked_at = clock_.wall_now();
-  // Keyed on what a person would call a change: up/down, role, kind of error and its message.
-  std::string summary = next.up ? fmt::format("up as {}", to_string(next.role))
-                                : fmt::format("down: {}", next.error ? next.error->to_string() : "unknown");
+  next.checked_steady = now;
+  next.pool = pools_.pool(member_)->stats();
+  next.cycles = ++cycles_;
+  next.last_cycle_seconds = seconds_between(started, now);
+  // Keyed on what a person would call a change: reachability, role, status and error.
+  std::string summary = next.reachable ? fmt::format("up as {}, {}", health::to_string(next.role),
+                                                     health::to_string(next.status))
+                                       : "down: " + next.error;
   if (summary != last_logged_) {
-    if (next.up) {
-      spdlog::info("cluster={} member={} {} (server {}, {:.1f} ms)", cluster_, member_, summary, next.server_version,
-                   next.latency_ms);
+    if (next.reachable) {
+      std::string why;
+      for (const auto& r : next.reasons) why += fmt::format("; {}: {}", r.check, r.message);
+      spdlog::info("cluster={} member={} {} ({:.1f} ms){}", cluster_, member_, summary, next.latency_ms, why);
     } else {
       spdlog::warn("cluster={} member={} {}{}", cluster_, member_, summary,
-                   next.error && !next.error->suggestion.empty() ? "; " + next.error->suggestion : "");
+                   next.recommendations.empty() ? "" : "; " + next.recommendations.front());
     }
     last_logged_ = std::move(summary);
   }
-  std::lock_guard lock(mutex_);
-  state_ = std::move(next);
-}
-
-void MemberMonitor::mark_down(const db::Error& error) {
-  pools_.report_unreachable(member_);
-  MemberState next = state();
-  next.up = false;
-  next.error = error;
-  publish(std::move(next));
-}
-
-void MemberMonitor::check(std::stop_token stop) {
-  if (stop.stop_requested()) return;
-  auto* pool = pools_.pool(member_);
-  auto lease = pool->acquire();
-  if (!lease) {
-    mark_down(lease.error());
-    return;
+  {
+    std::lock_guard lock(mutex_);
+    snapshot_ = std::move(next);
   }
-  const auto started = std::chrono::steady_clock::now();
-  auto result = (*lease)->query(kRoleQuery, query_timeout_);
-  if (!result) {
-    mark_down(result.error());
-    return;
-  }
-  const bool in_recovery = result->get_bool(0, "in_recovery").value_or(false);
-  pools_.report_role(pool::RoleReport{member_, true, in_recovery, result->get_int(0, "timeline").value_or(0),
-                                      result->get(0, "system_identifier").value_or("")});
-  MemberState next = state();
-  next.up = true;
-  next.error.reset();
-  next.role = in_recovery ? Role::replica : Role::primary;
-  next.server_version = (*lease)->server_version();
-  next.latency_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  publish(std::move(next));
+  if (on_publish_) on_publish_();
 }
 
 }  // namespace pgvigil::cluster

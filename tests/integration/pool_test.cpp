@@ -104,19 +104,19 @@ TEST(Pool, AKilledPrimaryIsReportedDownWithinASecondAndRecoversAfterRestart) {
   config.health.interval = 10s;
   cluster::ClusterRuntime runtime(config, real_clock());
   auto& primary = *runtime.monitors().at(0);
-  ASSERT_TRUE(eventually([&] { return primary.state().up; }, 5s));
+  ASSERT_TRUE(eventually([&] { return primary.snapshot().reachable; }, 5s));
   std::this_thread::sleep_for(200ms);  // the cycle's lease is back in the pool, its socket watched
 
   const auto killed_at = Clock::now();
   pg.kill(0);
-  ASSERT_TRUE(eventually([&] { return !primary.state().up; }, 3s));
+  ASSERT_TRUE(eventually([&] { return !primary.snapshot().reachable; }, 3s));
   const auto detection = Clock::now() - killed_at;
   EXPECT_LT(detection, 1s) << std::chrono::duration<double>(detection).count();
   EXPECT_FALSE(runtime.pools().topology().primary);
 
   pg.restart(0);
   // The next cycle (at most one interval away) finds it again without anyone stepping in.
-  ASSERT_TRUE(eventually([&] { return primary.state().up; }, 12s));
+  ASSERT_TRUE(eventually([&] { return primary.snapshot().reachable; }, 12s));
   EXPECT_EQ(runtime.pools().topology().primary, "db1");
   EXPECT_LE(pgvigil_sessions(pg, 0), config.pool.max) << "no leaked sessions";
 }

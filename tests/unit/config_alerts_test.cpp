@@ -1,75 +1,17 @@
 // alerts: resend interval, runbook links, the spool and the sinks.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <map>
 
-#include "config/loader.h"
+#include "config_test_support.h"
 
 namespace pgvigil::config {
 namespace {
 
 using namespace std::chrono_literals;
+using namespace test;
 
-// Four lines of valid cluster; whatever is appended starts at line 5.
-const std::string kCluster =
-    "clusters:\n"
-    "  - name: main\n"
-    "    members:\n"
-    "      - { name: db1, conninfo: \"host=127.0.0.1\" }\n";
-
-std::string dump(const std::vector<ConfigError>& errors) {
-  std::string out;
-  for (const auto& e : errors) out += "\n  " + e.to_string();
-  return out.empty() ? "\n  (no errors)" : out;
-}
-
-std::vector<ConfigError> errors_of(const std::string& yaml) {
-  auto outcome = load_config_string(yaml, "test.yaml");
-  if (outcome) return {};
-  return outcome.error();
-}
-
-::testing::AssertionResult has_error(const std::vector<ConfigError>& errors, int line, const std::string& key,
-                                     const std::string& fragment) {
-  for (const auto& e : errors) {
-    if (e.file == "test.yaml" && e.line == line && e.key == key && e.message.find(fragment) != std::string::npos) {
-      return ::testing::AssertionSuccess();
-    }
-  }
-  return ::testing::AssertionFailure() << "no error at line " << line << " key '" << key << "' saying '" << fragment
-                                       << "'; got:" << dump(errors);
-}
-
-Config load_ok(const std::string& yaml) {
-  auto loaded = load_config_string(yaml, "test.yaml");
-  if (!loaded) {
-    ADD_FAILURE() << dump(loaded.error());
-    return {};
-  }
-  return loaded->config;
-}
-
-class ConfigSinks : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("pgvigil-config-alerts-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::string write(const std::string& name) {
-    const auto path = (dir_ / name).string();
-    std::ofstream(path) << "content\n";
-    return path;
-  }
-
-  std::filesystem::path dir_;
-};
+using ConfigSinks = ScratchDir;
 
 TEST_F(ConfigSinks, SinksAreReadWithEveryKey) {
   const auto secret = write("hook.secret");

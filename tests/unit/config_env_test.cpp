@@ -4,42 +4,13 @@
 #include <cstdlib>
 
 #include "config/env_interpolation.h"
-#include "config/loader.h"
+#include "config_test_support.h"
 
 namespace pgvigil::config {
 namespace {
 
 using namespace std::chrono_literals;
-
-const std::string kMinimal =
-    "clusters:\n"
-    "  - name: main\n"
-    "    members:\n"
-    "      - { name: db1, conninfo: \"host=127.0.0.1 port=5432\" }\n";
-
-std::vector<ConfigError> errors_of(const std::string& yaml) {
-  auto outcome = load_config_string(yaml, "test.yaml");
-  if (outcome) return {};
-  return outcome.error();
-}
-
-std::string dump(const std::vector<ConfigError>& errors) {
-  std::string out;
-  for (const auto& e : errors) out += "\n  " + e.to_string();
-  return out.empty() ? "\n  (no errors)" : out;
-}
-
-// Whether some error sits exactly at `line` and `key` and says `fragment`.
-::testing::AssertionResult has_error(const std::vector<ConfigError>& errors, int line, const std::string& key,
-                                     const std::string& fragment) {
-  for (const auto& e : errors) {
-    if (e.file == "test.yaml" && e.line == line && e.key == key && e.message.find(fragment) != std::string::npos) {
-      return ::testing::AssertionSuccess();
-    }
-  }
-  return ::testing::AssertionFailure() << "no error at line " << line << " key '" << key << "' saying '" << fragment
-                                       << "'; got:" << dump(errors);
-}
+using namespace test;
 
 TEST(ConfigEnv, VariablesAreInterpolatedInValues) {
   ::setenv("PGVIGIL_TEST_HOST", "10.1.2.3", 1);
@@ -54,7 +25,7 @@ TEST(ConfigEnv, VariablesAreInterpolatedInValues) {
       "    health:\n"
       "      interval: ${PGVIGIL_TEST_INTERVAL}\n"
       "    queries: { cancel: { exclude: { queries: ['^VACUUM$'] } } }\n";
-  auto loaded = load_config_string(yaml, "test.yaml");
+  auto loaded = load_config_string(yaml, kTestFile);
   ::unsetenv("PGVIGIL_TEST_HOST");
   ::unsetenv("PGVIGIL_TEST_INTERVAL");
   ASSERT_TRUE(loaded) << dump(loaded.error());
@@ -68,7 +39,7 @@ TEST(ConfigEnv, VariablesAreInterpolatedInValues) {
 
 TEST(ConfigEnv, UnsetVariableIsAnErrorNamingIt) {
   ::unsetenv("PGVIGIL_TEST_NOT_SET");
-  const std::string yaml = kMinimal +
+  const std::string yaml = kCluster +
                            "    health:\n"
                            "      interval: ${PGVIGIL_TEST_NOT_SET}\n"
                            "daemon: { state_dir: \"/x/${unterminated\" }\n"
@@ -83,7 +54,7 @@ TEST(ConfigEnv, UnsetVariableIsAnErrorNamingIt) {
 
 TEST(ConfigEnv, SetButEmptyVariableIsUsed) {
   ::setenv("PGVIGIL_TEST_EMPTY", "", 1);
-  auto loaded = load_config_string(kMinimal + "http: { external_url: \"${PGVIGIL_TEST_EMPTY}\" }\n", "test.yaml");
+  auto loaded = load_config_string(kCluster + "http: { external_url: \"${PGVIGIL_TEST_EMPTY}\" }\n", kTestFile);
   ::unsetenv("PGVIGIL_TEST_EMPTY");
   ASSERT_TRUE(loaded) << dump(loaded.error());
   EXPECT_EQ(loaded->config.http.external_url, "");

@@ -2,30 +2,20 @@
 // uses as its default (so the documentation cannot drift from the code), and demo.yaml must load
 // with the environment scripts/demo provides.
 #include <gtest/gtest.h>
-#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <set>
 
-#include "config/check_defaults.h"
-#include "config/check_table.h"
-#include "config/loader.h"
+#include "config_test_support.h"
 
 namespace pgvigil::config {
 namespace {
 
 using namespace std::chrono_literals;
+using namespace test;
 
 const std::string kSourceDir = PGVIGIL_SOURCE_DIR;
-
-std::string dump(const std::vector<ConfigError>& errors) {
-  std::string out;
-  for (const auto& e : errors) out += "\n  " + e.to_string();
-  return out;
-}
 
 // Every leaf key path in a YAML document, with list positions written as [] so that the keys of
 // all members (or sinks) fold together: clusters[].pool.min, alerts.sinks[].url, ...
@@ -107,17 +97,7 @@ TEST(ExampleConfig, EveryValueIsTheDefaultInTheCode) {
   HealthConfig health_defaults;
   health_defaults.checks = cluster.health.checks;  // compared one by one against the table below
   EXPECT_TRUE(cluster.health == health_defaults) << "health: differs from HealthConfig{}";
-  ASSERT_EQ(cluster.health.checks.size(), check_specs().size());
-  for (const auto& spec : check_specs()) {
-    SCOPED_TRACE(std::string(spec.name));
-    const CheckConfig& check = cluster.health.checks.at(std::string(spec.name));
-    EXPECT_EQ(check.enabled, spec.enabled_by_default);
-    EXPECT_EQ(check.warning, spec.warning);
-    EXPECT_EQ(check.critical, spec.critical);
-    EXPECT_EQ(check.warning_bytes, spec.has_byte_thresholds ? spec.warning_bytes : std::nullopt);
-    EXPECT_EQ(check.critical_bytes, spec.has_byte_thresholds ? spec.critical_bytes : std::nullopt);
-    EXPECT_EQ(check.table, spec.has_table ? std::string(kDefaultHeartbeatTable) : "");
-  }
+  expect_check_defaults(cluster.health.checks);
 
   const AlertsConfig alert_defaults;
   EXPECT_EQ(config.alerts.resend_interval, alert_defaults.resend_interval);
@@ -137,7 +117,6 @@ TEST(ExampleConfig, EveryValueIsTheDefaultInTheCode) {
 TEST(ExampleConfig, ExampleMembersAndSinksAreTheDocumentedOnes) {
   auto loaded = load_config_file(kSourceDir + "/config/pgvigil.yaml");
   ASSERT_TRUE(loaded) << dump(loaded.error());
-  using Params = std::vector<std::pair<std::string, std::string>>;
   const auto& members = loaded->config.clusters.at(0).members;
   ASSERT_EQ(members.size(), 2u);
   EXPECT_EQ(members[0].name, "db1");
@@ -154,13 +133,11 @@ TEST(ExampleConfig, ExampleMembersAndSinksAreTheDocumentedOnes) {
   EXPECT_EQ(sinks[1].url, "http://127.0.0.1:8080/hook");
 }
 
-class DemoConfig : public ::testing::Test {
+class DemoConfig : public ScratchDir {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("pgvigil-demo-config-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
-    password_file_ = (dir_ / "password").string();
-    std::ofstream(password_file_) << "demo\n";
+    ScratchDir::SetUp();
+    password_file_ = write("password", "demo\n");
     ::setenv("PGVIGIL_DEMO_PRIMARY_PORT", "54321", 1);
     ::setenv("PGVIGIL_DEMO_REPLICA_PORT", "54322", 1);
     ::setenv("PGVIGIL_DEMO_PASSWORD_FILE", password_file_.c_str(), 1);
@@ -171,10 +148,9 @@ class DemoConfig : public ::testing::Test {
                              "PGVIGIL_DEMO_STATE_DIR"}) {
       ::unsetenv(name);
     }
-    std::filesystem::remove_all(dir_);
+    ScratchDir::TearDown();
   }
 
-  std::filesystem::path dir_;
   std::string password_file_;
 };
 
@@ -188,7 +164,6 @@ TEST_F(DemoConfig, LoadsWithTheDemoEnvironment) {
   ASSERT_EQ(config.clusters.size(), 1u);
   const ClusterConfig& cluster = config.clusters[0];
   EXPECT_EQ(cluster.name, "demo");
-  using Params = std::vector<std::pair<std::string, std::string>>;
   ASSERT_EQ(cluster.members.size(), 2u);
   EXPECT_EQ(cluster.members[0].name, "primary");
   EXPECT_EQ(cluster.members[0].params,

@@ -1,55 +1,43 @@
 // health: the schedule, and each check's settings typed by the check table.
 #include <gtest/gtest.h>
 
-#include "config/check_defaults.h"
-#include "config/check_table.h"
-#include "config/loader.h"
+#include <cstddef>
+
+#include "config_test_support.h"
 
 namespace pgvigil::config {
 namespace {
 
 using namespace std::chrono_literals;
+using namespace test;
 
 // A config whose only cluster has `health_yaml` under health: (starting at line 6).
-std::string with_health(const std::string& health_yaml) {
-  return "clusters:\n"
-         "  - name: main\n"
-         "    members:\n"
-         "      - { name: db1, conninfo: \"host=127.0.0.1\" }\n"
-         "    health:\n" +
-         health_yaml;
-}
-
-std::string dump(const std::vector<ConfigError>& errors) {
-  std::string out;
-  for (const auto& e : errors) out += "\n  " + e.to_string();
-  return out.empty() ? "\n  (no errors)" : out;
-}
-
-std::vector<ConfigError> errors_of(const std::string& yaml) {
-  auto outcome = load_config_string(yaml, "test.yaml");
-  if (outcome) return {};
-  return outcome.error();
-}
-
-::testing::AssertionResult has_error(const std::vector<ConfigError>& errors, int line, const std::string& key,
-                                     const std::string& fragment) {
-  for (const auto& e : errors) {
-    if (e.file == "test.yaml" && e.line == line && e.key == key && e.message.find(fragment) != std::string::npos) {
-      return ::testing::AssertionSuccess();
-    }
-  }
-  return ::testing::AssertionFailure() << "no error at line " << line << " key '" << key << "' saying '" << fragment
-                                       << "'; got:" << dump(errors);
-}
+std::string with_health(const std::string& health_yaml) { return kCluster + "    health:\n" + health_yaml; }
 
 HealthConfig health_of(const std::string& health_yaml) {
-  auto loaded = load_config_string(with_health(health_yaml), "test.yaml");
-  if (!loaded) {
-    ADD_FAILURE() << dump(loaded.error());
-    return {};
+  const Config config = load_ok(with_health(health_yaml));
+  return config.clusters.empty() ? HealthConfig{} : config.clusters[0].health;
+}
+
+// One line under health.checks: and the error it has to give at that line, for `key` below
+// clusters[0].health.checks.
+struct CheckLine {
+  std::string yaml;
+  std::string key;
+  std::string fragment;
+};
+
+// Loads `lines` one after another under checks: (the first at line 7) and expects each line's
+// error and no other.
+void expect_check_errors(const std::vector<CheckLine>& lines) {
+  std::string yaml = "      checks:\n";
+  for (const auto& line : lines) yaml += "        " + line.yaml + "\n";
+  const auto errors = errors_of(with_health(yaml));
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    EXPECT_TRUE(has_error(errors, 7 + static_cast<int>(i), "clusters[0].health.checks." + lines[i].key,
+                          lines[i].fragment));
   }
-  return loaded->config.clusters.at(0).health;
+  EXPECT_EQ(errors.size(), lines.size()) << dump(errors);
 }
 
 TEST(ConfigHealth, ScheduleAndDampingAreRead) {
@@ -79,19 +67,9 @@ TEST(ConfigHealth, NonsenseScheduleIsRejected) {
 
 TEST(ConfigHealth, EveryCheckHasItsTableDefaultsWhenNotConfigured) {
   auto health = health_of("      interval: 5s\n");
-  ASSERT_EQ(health.checks.size(), check_specs().size());
-  for (const auto& spec : check_specs()) {
-    SCOPED_TRACE(std::string(spec.name));
-    ASSERT_EQ(health.checks.count(std::string(spec.name)), 1u);
-    const CheckConfig& check = health.checks.at(std::string(spec.name));
-    EXPECT_EQ(check.enabled, spec.enabled_by_default);
-    EXPECT_EQ(check.warning, spec.warning);
-    EXPECT_EQ(check.critical, spec.critical);
-    EXPECT_EQ(check.warning_bytes, spec.has_byte_thresholds ? spec.warning_bytes : std::nullopt);
-    EXPECT_EQ(check.critical_bytes, spec.has_byte_thresholds ? spec.critical_bytes : std::nullopt);
-    EXPECT_EQ(check.table, spec.has_table ? "pgvigil_heartbeat" : "");
-  }
+  expect_check_defaults(health.checks);
   EXPECT_FALSE(health.checks.at("write_probe").enabled) << "write_probe needs a table: off by default";
+  EXPECT_EQ(health.checks.at("write_probe").table, "pgvigil_heartbeat");
 }
 
 TEST(ConfigHealth, ThresholdsAreTypedByTheCheckAndStoredInBaseUnits) {
@@ -124,59 +102,44 @@ TEST(ConfigHealth, ThresholdsAreTypedByTheCheckAndStoredInBaseUnits) {
 }
 
 TEST(ConfigHealth, ThresholdOfTheWrongKindIsRejected) {
-  auto errors = errors_of(with_health(
-      "      checks:\n"
-      "        long_running: { warning: 300 }\n"      // a duration check given a bare number
-      "        connections: { warning: 75% }\n"       // a ratio given a percentage
-      "        replication_slots: { warning: 1000 }\n"  // a size without a unit
-      "        wraparound: { critical: 1.5 }\n"       // a ratio above 1
-      "        cache_hit: { critical: -0.1 }\n"
-      "        blocking: { warning: 10MB }\n"
-      "        archiver: { enabled: yes }\n"));
-  EXPECT_TRUE(has_error(errors, 7, "clusters[0].health.checks.long_running.warning", "invalid duration '300'"));
-  EXPECT_TRUE(has_error(errors, 8, "clusters[0].health.checks.connections.warning", "expected a number, found '75%'"));
-  EXPECT_TRUE(has_error(errors, 9, "clusters[0].health.checks.replication_slots.warning", "invalid size '1000'"));
-  EXPECT_TRUE(has_error(errors, 10, "clusters[0].health.checks.wraparound.critical", "1.5 is out of range: must be 0..1"));
-  EXPECT_TRUE(has_error(errors, 11, "clusters[0].health.checks.cache_hit.critical", "out of range"));
-  EXPECT_TRUE(has_error(errors, 12, "clusters[0].health.checks.blocking.warning", "invalid duration '10MB'"));
-  EXPECT_TRUE(has_error(errors, 13, "clusters[0].health.checks.archiver.enabled", "expected true or false"));
-  EXPECT_EQ(errors.size(), 7u) << dump(errors);
+  expect_check_errors({
+      // a duration check given a bare number
+      {"long_running: { warning: 300 }", "long_running.warning", "invalid duration '300'"},
+      // a ratio given a percentage
+      {"connections: { warning: 75% }", "connections.warning", "expected a number, found '75%'"},
+      // a size without a unit
+      {"replication_slots: { warning: 1000 }", "replication_slots.warning", "invalid size '1000'"},
+      // a ratio above 1
+      {"wraparound: { critical: 1.5 }", "wraparound.critical", "1.5 is out of range: must be 0..1"},
+      {"cache_hit: { critical: -0.1 }", "cache_hit.critical", "out of range"},
+      {"blocking: { warning: 10MB }", "blocking.warning", "invalid duration '10MB'"},
+      {"archiver: { enabled: yes }", "archiver.enabled", "expected true or false"},
+  });
 }
 
 TEST(ConfigHealth, KeysACheckDoesNotHaveAreUnknown) {
-  auto errors = errors_of(with_health(
-      "      checks:\n"
-      "        role: { warning: 1s }\n"
-      "        connections: { warning_bytes: 1MB }\n"
-      "        long_running: { table: t }\n"
-      "        replication_lag: { critical_seconds: 60s }\n"
-      "        replication_lags: { warning: 1s }\n"));
-  EXPECT_TRUE(has_error(errors, 7, "clusters[0].health.checks.role.warning", "unknown key 'warning'; expected one of enabled"));
-  EXPECT_TRUE(has_error(errors, 8, "clusters[0].health.checks.connections.warning_bytes", "unknown key"));
-  EXPECT_TRUE(has_error(errors, 9, "clusters[0].health.checks.long_running.table", "unknown key"));
-  EXPECT_TRUE(has_error(errors, 10, "clusters[0].health.checks.replication_lag.critical_seconds", "unknown key"));
-  EXPECT_TRUE(has_error(errors, 11, "clusters[0].health.checks.replication_lags", "unknown key 'replication_lags'"));
-  EXPECT_EQ(errors.size(), 5u) << dump(errors);
+  expect_check_errors({
+      {"role: { warning: 1s }", "role.warning", "unknown key 'warning'; expected one of enabled"},
+      {"connections: { warning_bytes: 1MB }", "connections.warning_bytes", "unknown key"},
+      {"long_running: { table: t }", "long_running.table", "unknown key"},
+      {"replication_lag: { critical_seconds: 60s }", "replication_lag.critical_seconds", "unknown key"},
+      {"replication_lags: { warning: 1s }", "replication_lags", "unknown key 'replication_lags'"},
+  });
 }
 
 TEST(ConfigHealth, WarningWorseThanCriticalIsRejectedInTheCheckDirection) {
-  auto errors = errors_of(with_health(
-      "      checks:\n"
-      "        long_running: { warning: 1h, critical: 30m }\n"
-      "        connections: { warning: 0.95 }\n"  // worse than the default critical 0.90
-      "        cache_hit: { warning: 0.80, critical: 0.90 }\n"  // lower is worse here
-      "        replication_lag: { warning_bytes: 1GB }\n"
-      "        blocking: { critical: 10s }\n"));  // better than the default warning 30s
-  EXPECT_TRUE(has_error(errors, 7, "clusters[0].health.checks.long_running.warning",
-                        "warning 1h is worse than critical 30m"));
-  EXPECT_TRUE(has_error(errors, 8, "clusters[0].health.checks.connections.warning",
-                        "warning 0.95 is worse than critical 0.9 (default)"));
-  EXPECT_TRUE(has_error(errors, 9, "clusters[0].health.checks.cache_hit.warning", "lower values are worse"));
-  EXPECT_TRUE(has_error(errors, 10, "clusters[0].health.checks.replication_lag.warning_bytes",
-                        "warning_bytes 1GB is worse than critical_bytes 256MB (default)"));
-  EXPECT_TRUE(has_error(errors, 11, "clusters[0].health.checks.blocking.critical",
-                        "warning 30s (default) is worse than critical 10s"));
-  EXPECT_EQ(errors.size(), 5u) << dump(errors);
+  expect_check_errors({
+      {"long_running: { warning: 1h, critical: 30m }", "long_running.warning",
+       "warning 1h is worse than critical 30m"},
+      // worse than the default critical 0.90
+      {"connections: { warning: 0.95 }", "connections.warning", "warning 0.95 is worse than critical 0.9 (default)"},
+      // lower is worse here
+      {"cache_hit: { warning: 0.80, critical: 0.90 }", "cache_hit.warning", "lower values are worse"},
+      {"replication_lag: { warning_bytes: 1GB }", "replication_lag.warning_bytes",
+       "warning_bytes 1GB is worse than critical_bytes 256MB (default)"},
+      // better than the default warning 30s
+      {"blocking: { critical: 10s }", "blocking.critical", "warning 30s (default) is worse than critical 10s"},
+  });
 }
 
 TEST(ConfigHealth, EqualThresholdsAndTheRightOrderAreFine) {
@@ -189,11 +152,7 @@ TEST(ConfigHealth, EqualThresholdsAndTheRightOrderAreFine) {
 }
 
 TEST(ConfigHealth, WriteProbeTableMustBeAPlainName) {
-  auto errors = errors_of(with_health(
-      "      checks:\n"
-      "        write_probe: { table: \"x; DROP TABLE y\" }\n"));
-  EXPECT_TRUE(has_error(errors, 7, "clusters[0].health.checks.write_probe.table", "invalid table name"));
-  EXPECT_EQ(errors.size(), 1u) << dump(errors);
+  expect_check_errors({{"write_probe: { table: \"x; DROP TABLE y\" }", "write_probe.table", "invalid table name"}});
 }
 
 }  // namespace

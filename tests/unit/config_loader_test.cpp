@@ -1,54 +1,20 @@
 // The loader's handling of the file as a whole: YAML syntax, strictness about keys and types,
 // required sections, error collection and formatting, files on disk.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
-
-#include "config/check_table.h"
-#include "config/loader.h"
+#include "config_test_support.h"
 
 namespace pgvigil::config {
 namespace {
 
 using namespace std::chrono_literals;
-
-const std::string kMinimal =
-    "clusters:\n"
-    "  - name: main\n"
-    "    members:\n"
-    "      - { name: db1, conninfo: \"host=127.0.0.1 port=5432\" }\n";
-
-std::vector<ConfigError> errors_of(const std::string& yaml) {
-  auto outcome = load_config_string(yaml, "test.yaml");
-  if (outcome) return {};
-  return outcome.error();
-}
-
-std::string dump(const std::vector<ConfigError>& errors) {
-  std::string out;
-  for (const auto& e : errors) out += "\n  " + e.to_string();
-  return out.empty() ? "\n  (no errors)" : out;
-}
-
-// Whether some error sits exactly at `line` and `key` and says `fragment`.
-::testing::AssertionResult has_error(const std::vector<ConfigError>& errors, int line, const std::string& key,
-                                     const std::string& fragment) {
-  for (const auto& e : errors) {
-    if (e.file == "test.yaml" && e.line == line && e.key == key && e.message.find(fragment) != std::string::npos) {
-      return ::testing::AssertionSuccess();
-    }
-  }
-  return ::testing::AssertionFailure() << "no error at line " << line << " key '" << key << "' saying '" << fragment
-                                       << "'; got:" << dump(errors);
-}
+using namespace test;
 
 TEST(ConfigLoader, MinimalConfigLoadsWithEveryDefault) {
-  auto loaded = load_config_string(kMinimal, "test.yaml");
+  auto loaded = load_config_string(kCluster, kTestFile);
   ASSERT_TRUE(loaded) << dump(loaded.error());
   const Config& config = loaded->config;
-  EXPECT_EQ(config.source, "test.yaml");
+  EXPECT_EQ(config.source, kTestFile);
   EXPECT_TRUE(config.daemon == DaemonConfig{});
   EXPECT_TRUE(config.http == HttpConfig{});
   ASSERT_EQ(config.clusters.size(), 1u);
@@ -67,7 +33,7 @@ TEST(ConfigLoader, MinimalConfigLoadsWithEveryDefault) {
 }
 
 TEST(ConfigLoader, UnknownKeyIsReportedAtItsLineWithItsPath) {
-  const std::string yaml = kMinimal +  // lines 1-4
+  const std::string yaml = kCluster +  // lines 1-4
                            "    pool:\n"
                            "      min: 1\n"
                            "      maxx: 3\n";
@@ -78,14 +44,14 @@ TEST(ConfigLoader, UnknownKeyIsReportedAtItsLineWithItsPath) {
 }
 
 TEST(ConfigLoader, UnknownKeysAtEveryLevel) {
-  auto errors = errors_of(kMinimal + "bogus: 1\ndaemon: { log: { colour: red } }\n");
+  auto errors = errors_of(kCluster + "bogus: 1\ndaemon: { log: { colour: red } }\n");
   EXPECT_TRUE(has_error(errors, 5, "bogus", "unknown key"));
   EXPECT_TRUE(has_error(errors, 6, "daemon.log.colour", "unknown key"));
   EXPECT_EQ(errors.size(), 2u) << dump(errors);
 }
 
 TEST(ConfigLoader, DuplicateKeysAreErrorsNamingBothLines) {
-  const std::string yaml = kMinimal +
+  const std::string yaml = kCluster +
                            "    pool:\n"
                            "      max: 2\n"
                            "      max: 5\n"
@@ -97,14 +63,14 @@ TEST(ConfigLoader, DuplicateKeysAreErrorsNamingBothLines) {
 }
 
 TEST(ConfigLoader, DuplicateTopLevelSection) {
-  auto errors = errors_of(kMinimal + "http: { listen: \"127.0.0.1:1\" }\nhttp: { listen: \"127.0.0.1:2\" }\n");
+  auto errors = errors_of(kCluster + "http: { listen: \"127.0.0.1:1\" }\nhttp: { listen: \"127.0.0.1:2\" }\n");
   EXPECT_TRUE(has_error(errors, 6, "http", "duplicate key (first defined at line 5)"));
 }
 
 TEST(ConfigLoader, SyntaxErrorHasFileAndLine) {
   auto errors = errors_of("daemon:\n  state_dir: /x\nclusters: [\n  {name: a\n");
   ASSERT_EQ(errors.size(), 1u) << dump(errors);
-  EXPECT_EQ(errors[0].file, "test.yaml");
+  EXPECT_EQ(errors[0].file, kTestFile);
   EXPECT_GT(errors[0].line, 0);
   EXPECT_NE(errors[0].message.find("YAML syntax error"), std::string::npos);
   auto tab = errors_of("daemon:\n  log: {level: info\n  state_dir: x\n}}\n");
@@ -113,7 +79,7 @@ TEST(ConfigLoader, SyntaxErrorHasFileAndLine) {
 }
 
 TEST(ConfigLoader, UnquotedUrlWithQueryInFlowMapIsASyntaxErrorNotACrash) {
-  auto errors = errors_of(kMinimal + "alerts:\n  sinks:\n    - {name: x, type: webhook, url: http://h/x?a=1}\n");
+  auto errors = errors_of(kCluster + "alerts:\n  sinks:\n    - {name: x, type: webhook, url: http://h/x?a=1}\n");
   ASSERT_FALSE(errors.empty());
   EXPECT_EQ(errors[0].line, 7) << dump(errors);
 }
@@ -123,7 +89,7 @@ TEST(ConfigLoader, EmptyAndMultiDocumentFilesAreRejected) {
   ASSERT_EQ(empty.size(), 1u);
   EXPECT_NE(empty[0].message.find("empty"), std::string::npos);
   EXPECT_EQ(errors_of("# only a comment\n").size(), 1u);
-  auto two = errors_of(kMinimal + "---\n" + kMinimal);
+  auto two = errors_of(kCluster + "---\n" + kCluster);
   EXPECT_TRUE(has_error(two, 6, "", "only one YAML document"));
 }
 
@@ -151,7 +117,7 @@ TEST(ConfigLoader, WrongTypesAreReportedWithWhatWasFound) {
 }
 
 TEST(ConfigLoader, EmptyValuesAreNotSilentlyDefaults) {
-  auto errors = errors_of(kMinimal + "daemon:\n  state_dir:\n  log:\n");
+  auto errors = errors_of(kCluster + "daemon:\n  state_dir:\n  log:\n");
   EXPECT_TRUE(has_error(errors, 6, "daemon.state_dir", "found nothing"));
   EXPECT_TRUE(has_error(errors, 7, "daemon.log", "expected a map, found nothing"));
 }
@@ -201,9 +167,9 @@ TEST(ConfigLoader, CollectsEveryErrorNotJustTheFirst) {
 }
 
 TEST(ConfigLoader, FlowAndBlockMapsReadTheSame) {
-  auto flow = load_config_string(kMinimal + "    pool: { min: 0, max: 4, idle_timeout: 1m }\n", "test.yaml");
-  auto block = load_config_string(kMinimal + "    pool:\n      min: 0\n      max: 4\n      idle_timeout: 1m\n",
-                                  "test.yaml");
+  auto flow = load_config_string(kCluster + "    pool: { min: 0, max: 4, idle_timeout: 1m }\n", kTestFile);
+  auto block = load_config_string(kCluster + "    pool:\n      min: 0\n      max: 4\n      idle_timeout: 1m\n",
+                                  kTestFile);
   ASSERT_TRUE(flow) << dump(flow.error());
   ASSERT_TRUE(block) << dump(block.error());
   EXPECT_TRUE(flow->config.clusters[0].pool == block->config.clusters[0].pool);
@@ -217,22 +183,10 @@ TEST(ConfigError, ToStringIsFileLineKeyMessage) {
   EXPECT_EQ((ConfigError{"a.yaml", 0, "", "cannot read"}).to_string(), "a.yaml: cannot read");
 }
 
-class ConfigFile : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("pgvigil-config-loader-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::filesystem::path dir_;
-};
+using ConfigFile = ScratchDir;
 
 TEST_F(ConfigFile, LoadsFromDiskAndNamesTheFileInErrors) {
-  const auto path = (dir_ / "pgvigil.yaml").string();
-  std::ofstream(path) << kMinimal << "bogus: 1\n";
+  const auto path = write("pgvigil.yaml", kCluster + "bogus: 1\n");
   auto outcome = load_config_file(path);
   ASSERT_FALSE(outcome);
   ASSERT_EQ(outcome.error().size(), 1u);
@@ -241,7 +195,7 @@ TEST_F(ConfigFile, LoadsFromDiskAndNamesTheFileInErrors) {
   EXPECT_EQ(outcome.error()[0].to_string().rfind(path + ":5: bogus: unknown key", 0), 0u)
       << outcome.error()[0].to_string();
 
-  std::ofstream(path) << kMinimal;
+  write("pgvigil.yaml", kCluster);
   auto good = load_config_file(path);
   ASSERT_TRUE(good);
   EXPECT_EQ(good->config.source, path);

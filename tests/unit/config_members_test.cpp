@@ -6,15 +6,13 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 
-#include "config/loader.h"
+#include "config_test_support.h"
 
 namespace pgvigil::config {
 namespace {
 
-using Params = std::vector<std::pair<std::string, std::string>>;
+using namespace test;
 
 // A config with one cluster whose members are `members_yaml` (starting at line 4).
 std::string with_members(const std::string& members_yaml) {
@@ -24,36 +22,9 @@ std::string with_members(const std::string& members_yaml) {
          members_yaml;
 }
 
-std::string dump(const std::vector<ConfigError>& errors) {
-  std::string out;
-  for (const auto& e : errors) out += "\n  " + e.to_string();
-  return out.empty() ? "\n  (no errors)" : out;
-}
-
-std::vector<ConfigError> errors_of(const std::string& yaml) {
-  auto outcome = load_config_string(yaml, "test.yaml");
-  if (outcome) return {};
-  return outcome.error();
-}
-
-::testing::AssertionResult has_error(const std::vector<ConfigError>& errors, int line, const std::string& key,
-                                     const std::string& fragment) {
-  for (const auto& e : errors) {
-    if (e.file == "test.yaml" && e.line == line && e.key == key && e.message.find(fragment) != std::string::npos) {
-      return ::testing::AssertionSuccess();
-    }
-  }
-  return ::testing::AssertionFailure() << "no error at line " << line << " key '" << key << "' saying '" << fragment
-                                       << "'; got:" << dump(errors);
-}
-
 MemberConfig only_member(const std::string& member_yaml) {
-  auto loaded = load_config_string(with_members(member_yaml), "test.yaml");
-  if (!loaded) {
-    ADD_FAILURE() << dump(loaded.error());
-    return {};
-  }
-  return loaded->config.clusters.at(0).members.at(0);
+  const Config config = load_ok(with_members(member_yaml));
+  return config.clusters.empty() ? MemberConfig{} : config.clusters[0].members.at(0);
 }
 
 TEST(ConfigMembers, ConninfoBecomesParams) {
@@ -151,7 +122,7 @@ TEST(ConfigMembers, NamesAreRequiredValidAndUniqueWithinACluster) {
 
 TEST(ConfigMembers, ApplicationNameIsDroppedBecauseTheDaemonSetsItsOwn) {
   auto loaded = load_config_string(with_members("      - { name: db1, conninfo: \"host=h application_name=psql\" }\n"),
-                                   "test.yaml");
+                                   kTestFile);
   ASSERT_TRUE(loaded) << dump(loaded.error());
   EXPECT_EQ(loaded->config.clusters[0].members[0].params, (Params{{"host", "h"}}));
   ASSERT_EQ(loaded->warnings.size(), 1u);
@@ -163,7 +134,7 @@ TEST(ConfigSecrets, InlinePasswordIsKeptApartAndWarnedAboutWithoutBeingShown) {
   auto loaded = load_config_string(
       with_members("      - { name: db1, conninfo: \"host=h user=u password=" + secret + "\" }\n"
                    "      - { name: db2, conninfo: \"postgresql://u:" + secret + "-uri@h:5432/db\" }\n"),
-      "test.yaml");
+      kTestFile);
   ASSERT_TRUE(loaded) << dump(loaded.error());
   const auto& members = loaded->config.clusters[0].members;
   EXPECT_EQ(members[0].inline_password, secret);
@@ -211,36 +182,19 @@ TEST(ConfigSecrets, ConninfoInTheWrongPlaceIsNotEchoed) {
 TEST(ConfigSecrets, PasswordFromTheEnvironmentIsNotWarnedAbout) {
   ::setenv("PGVIGIL_TEST_DB_PASSWORD", "from-env-Secret", 1);
   auto loaded = load_config_string(
-      with_members("      - { name: db1, conninfo: \"host=h password=${PGVIGIL_TEST_DB_PASSWORD}\" }\n"), "test.yaml");
+      with_members("      - { name: db1, conninfo: \"host=h password=${PGVIGIL_TEST_DB_PASSWORD}\" }\n"), kTestFile);
   ::unsetenv("PGVIGIL_TEST_DB_PASSWORD");
   ASSERT_TRUE(loaded) << dump(loaded.error());
   EXPECT_EQ(loaded->config.clusters[0].members[0].inline_password, "from-env-Secret");
   EXPECT_TRUE(loaded->warnings.empty()) << loaded->warnings[0];
 }
 
-class ConfigPasswordFile : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("pgvigil-config-members-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::string write(const std::string& name, const std::string& content) {
-    const auto path = (dir_ / name).string();
-    std::ofstream(path) << content;
-    return path;
-  }
-
-  std::filesystem::path dir_;
-};
+using ConfigPasswordFile = ScratchDir;
 
 TEST_F(ConfigPasswordFile, ReadablePathIsKeptAndItsContentIsNot) {
   const auto path = write("db1.pw", "File-Secret-1234\n");
   auto loaded = load_config_string(with_members("      - { name: db1, host: h, password_file: " + path + " }\n"),
-                                   "test.yaml");
+                                   kTestFile);
   ASSERT_TRUE(loaded) << dump(loaded.error());
   const auto& member = loaded->config.clusters[0].members[0];
   EXPECT_EQ(member.password_file, path);

@@ -1,55 +1,13 @@
 // Values and their bounds in the daemon, http, pool, retry, queries and cancel sections.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
-
-#include "config/loader.h"
+#include "config_test_support.h"
 
 namespace pgvigil::config {
 namespace {
 
 using namespace std::chrono_literals;
-
-// Four lines of valid cluster; whatever is appended starts at line 5.
-const std::string kCluster =
-    "clusters:\n"
-    "  - name: main\n"
-    "    members:\n"
-    "      - { name: db1, conninfo: \"host=127.0.0.1\" }\n";
-
-std::string dump(const std::vector<ConfigError>& errors) {
-  std::string out;
-  for (const auto& e : errors) out += "\n  " + e.to_string();
-  return out.empty() ? "\n  (no errors)" : out;
-}
-
-std::vector<ConfigError> errors_of(const std::string& yaml) {
-  auto outcome = load_config_string(yaml, "test.yaml");
-  if (outcome) return {};
-  return outcome.error();
-}
-
-::testing::AssertionResult has_error(const std::vector<ConfigError>& errors, int line, const std::string& key,
-                                     const std::string& fragment) {
-  for (const auto& e : errors) {
-    if (e.file == "test.yaml" && e.line == line && e.key == key && e.message.find(fragment) != std::string::npos) {
-      return ::testing::AssertionSuccess();
-    }
-  }
-  return ::testing::AssertionFailure() << "no error at line " << line << " key '" << key << "' saying '" << fragment
-                                       << "'; got:" << dump(errors);
-}
-
-Config load_ok(const std::string& yaml) {
-  auto loaded = load_config_string(yaml, "test.yaml");
-  if (!loaded) {
-    ADD_FAILURE() << dump(loaded.error());
-    return {};
-  }
-  return loaded->config;
-}
+using namespace test;
 
 TEST(ConfigPool, ValuesAreReadAndBounded) {
   auto config = load_ok(kCluster + "    pool: { min: 0, max: 5, acquire_timeout: 1s, connect_timeout: 500ms, "
@@ -171,9 +129,9 @@ TEST(ConfigDaemon, LogAndStateDir) {
 }
 
 TEST(ConfigHttp, ListenMustBeHostAndPort) {
-  EXPECT_EQ(load_ok(kCluster + "http: { listen: \"0.0.0.0:80\" }\n").http.listen, "0.0.0.0:80");
-  EXPECT_EQ(load_ok(kCluster + "http: { listen: \"[::1]:9188\" }\n").http.listen, "[::1]:9188");
-  EXPECT_EQ(load_ok(kCluster + "http: { listen: \"localhost:9188\" }\n").http.listen, "localhost:9188");
+  for (const std::string good : {"0.0.0.0:80", "[::1]:9188", "localhost:9188"}) {
+    EXPECT_EQ(load_ok(kCluster + "http: { listen: \"" + good + "\" }\n").http.listen, good);
+  }
   for (const char* bad : {"9188", "127.0.0.1", "127.0.0.1:", ":9188", "127.0.0.1:0", "127.0.0.1:65536",
                           "127.0.0.1:http", "::1:9188", "[::1]9188"}) {
     EXPECT_TRUE(has_error(errors_of(kCluster + "http:\n  listen: \"" + bad + "\"\n"), 6, "http.listen",
@@ -191,24 +149,7 @@ TEST(ConfigHttp, UrlsMustBeHttp) {
                         "alerts.runbook_base_url", "expected an http:// or https:// URL"));
 }
 
-class ConfigFiles : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("pgvigil-config-sections-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::string write(const std::string& name) {
-    const auto path = (dir_ / name).string();
-    std::ofstream(path) << "content\n";
-    return path;
-  }
-
-  std::filesystem::path dir_;
-};
+using ConfigFiles = ScratchDir;
 
 TEST_F(ConfigFiles, TlsNeedsBothCertAndKey) {
   const auto cert = write("cert.pem");
