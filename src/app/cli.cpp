@@ -38,13 +38,19 @@ int run_daemon(const Options& options) {
       return kExitUsage;
     }
   }
+  const bool once = options.command == Command::once;
   auto loaded = config::load_config_file(options.config_path);
   if (!loaded) {
     print_errors(loaded.error());
-    return kExitConfig;
+    return once ? kExitOnceError : kExitConfig;
   }
   configure_logging(loaded->config.daemon.log.format, level.value_or(spdlog::level::info));
   for (const auto& warning : loaded->warnings) spdlog::warn("{}", warning);
+  if (once) {
+    // One cycle, then out: log only problems so stdout/stderr stay readable for a check runner.
+    Daemon daemon(std::move(loaded->config), level.value_or(spdlog::level::warn), real_clock());
+    return daemon.run_once();
+  }
   // Before any thread exists, so that every thread inherits the blocked mask.
   block_signals();
   Daemon daemon(std::move(loaded->config), level, real_clock());

@@ -4,17 +4,50 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <iostream>
+#include <thread>
 
 #include "app/reload_diff.h"
 #include "app/signals.h"
+#include "http/health_json.h"
 #include "util/logging.h"
 
 namespace pgvigil::app {
 namespace {
 
-constexpr std::chrono::milliseconds kControlTick{200};
+constexpr std::chrono::milliseconds kControlTick{100};
+constexpr int kHttpThreads = 16;  // a kept-alive connection holds a thread: size for a few LBs
+constexpr std::chrono::seconds kReloadRequestTimeout{30};
 
 }  // namespace
+
+std::pair<bool, std::string> Daemon::request_reload() {
+  std::future<std::pair<bool, std::string>> outcome;
+  {
+    std::lock_guard lock(reload_mutex_);
+    reload_requests_.emplace_back();
+    outcome = reload_requests_.back().get_future();
+  }
+  if (outcome.wait_for(kReloadRequestTimeout) != std::future_status::ready) {
+    return {false, "the reload did not finish in time"};
+  }
+  return outcome.get();
+}
+
+void Daemon::serve_reload_requests() {
+  std::vector<std::promise<std::pair<bool, std::string>>> requests;
+  {
+    std::lock_guard lock(reload_mutex_);
+    requests.swap(reload_requests_);
+  }
+  if (requests.empty()) return;
+  notifier_.reloading();
+  const bool ok = reload();
+  notifier_.ready();
+  for (auto& r : requests) {
+    r.set_value({ok, ok ? "" : "rejected, the running configuration is kept: " + last_reload_error_});
+  }
+}
 
 Daemon::Daemon(config::Config config, std::optional<spdlog::level::level_enum> level_override, const Clock& clock)
     : config_(std::move(config)), level_override_(level_override), clock_(clock) {}
@@ -76,7 +109,11 @@ bool Daemon::reload() {
   spdlog::info("reloading configuration from {}", config_.source);
   auto loaded = config::load_config_file(config_.source);
   if (!loaded) {
-    for (const auto& error : loaded.error()) spdlog::error("reload rejected: {}", error.to_string());
+    last_reload_error_.clear();
+    for (const auto& error : loaded.error()) {
+      spdlog::error("reload rejected: {}", error.to_string());
+      last_reload_error_ += (last_reload_error_.empty() ? "" : "; ") + error.to_string();
+    }
     spdlog::error("reload failed; keeping the running configuration");
     last_reload_ok_ = false;
     return false;
@@ -134,6 +171,19 @@ int Daemon::run() {
   apply_logging(config_);
   spdlog::info("pgvigil {} starting with {} ({} cluster(s))", PGVIGIL_VERSION, config_.source, config_.clusters.size());
   swap_runtime(build_runtime(config_));
+  metrics_ = std::make_unique<metrics::MetricsEndpoint>([this] { return store_.current(); }, clock_);
+  http::Hooks hooks;
+  hooks.snapshot = [this] { return store_.current(); };
+  hooks.metrics_text = [this] { return metrics_->render(); };
+  hooks.reload = [this] { return request_reload(); };
+  auto server = http::HttpServer::start(config_.http, std::move(hooks), kHttpThreads);
+  if (!server) {
+    spdlog::critical("cannot serve HTTP on {}: {}", config_.http.listen, server.error());
+    swap_runtime(nullptr);
+    return kExitFailure;
+  }
+  http_ = std::move(*server);
+  spdlog::info("serving http{}://{} (port {})", http_->tls() ? "s" : "", config_.http.listen, http_->port());
   notifier_.status("starting");
 
   bool ready_sent = false;
@@ -150,6 +200,7 @@ int Daemon::run() {
       reload();
       notifier_.ready();
     }
+    serve_reload_requests();
     publish_snapshot();  // keeps liveness and staleness current even when no cycle finishes
     bool ready_now = false;
     std::string status;
@@ -175,10 +226,46 @@ int Daemon::run() {
   }
   notifier_.stopping();
   notifier_.status("stopping");
+  http_->stop();  // no new requests; in-flight ones finish on the current snapshot
+  serve_reload_requests();
   swap_runtime(nullptr);
   spdlog::info("stopped");
   spdlog::default_logger()->flush();
   return kExitOk;
+}
+
+}  // namespace pgvigil::app
+
+namespace pgvigil::app {
+
+int Daemon::run_once() {
+  apply_logging(config_);
+  swap_runtime(build_runtime(config_));
+  // Every wait inside a cycle is bounded; this bounds the whole (a hung server, a slow pool).
+  std::chrono::milliseconds limit{0};
+  for (const auto& c : config_.clusters) {
+    limit = std::max(limit, c.pool.acquire_timeout + c.pool.connect_timeout + 3 * c.health.query_timeout);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + limit + std::chrono::seconds(1);
+  for (;;) {
+    bool done = false;
+    {
+      std::lock_guard lock(runtime_mutex_);
+      done = first_cycle_done();
+    }
+    if (done || std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  publish_snapshot();
+  const auto snapshot = store_.current();
+  std::cout << http::health_json(*snapshot) << std::endl;
+  swap_runtime(nullptr);
+  switch (snapshot->status()) {
+    case health::Status::healthy: return 0;
+    case health::Status::degraded: return 1;
+    case health::Status::unhealthy: return 2;
+  }
+  return 3;
 }
 
 }  // namespace pgvigil::app

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <memory>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -17,6 +18,8 @@
 #include "cluster/cluster_runtime.h"
 #include "config/loader.h"
 #include "health/snapshot_store.h"
+#include "http/server.h"
+#include "metrics/metrics_endpoint.h"
 #include "util/clock.h"
 
 namespace pgvigil::app {
@@ -27,6 +30,10 @@ class Daemon {
   ~Daemon();
 
   int run();  // until SIGTERM or SIGINT; returns the exit code
+
+  // One cycle of every member, the health JSON on stdout, and an exit code like a Nagios check:
+  // 0 healthy, 1 degraded, 2 unhealthy.
+  int run_once();
 
   // Validates the file again and swaps it in; on any error keeps the running config.
   bool reload();
@@ -55,7 +62,17 @@ class Daemon {
   const Clock& clock_;
   SystemdNotifier notifier_;
   std::atomic<bool> last_reload_ok_{true};
+  std::string last_reload_error_;  // main thread only
+  // POST /-/reload runs on an HTTP thread; the reload itself runs on the main thread, like
+  // SIGHUP, and the request waits for its outcome.
+  std::pair<bool, std::string> request_reload();
+  void serve_reload_requests();
+
   health::SnapshotStore store_;
+  std::mutex reload_mutex_;
+  std::vector<std::promise<std::pair<bool, std::string>>> reload_requests_;
+  std::unique_ptr<metrics::MetricsEndpoint> metrics_;
+  std::unique_ptr<http::HttpServer> http_;
   // Workers publish while the main thread swaps runtimes: the pointer is guarded, and never held
   // while a runtime is built or stopped (stopping joins threads that may be waiting for it).
   mutable std::mutex runtime_mutex_;

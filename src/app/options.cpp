@@ -8,6 +8,8 @@ std::string usage() {
   return "usage: pgvigil --config FILE [--log-level LEVEL]     run the daemon\n"
          "       pgvigil --check-config FILE                  validate a config, print OK or the errors\n"
          "       pgvigil --config FILE --check-config         the same\n"
+         "       pgvigil --config FILE --once                 one cycle; health JSON on stdout; exit 0 healthy,\n"
+         "                                                    1 degraded, 2 unhealthy, 3 error (Nagios-style)\n"
          "       pgvigil --version | --help\n";
 }
 
@@ -43,6 +45,8 @@ std::expected<Options, std::string> parse_options(std::span<const char* const> a
       } else if (i + 1 < args.size() && !std::string_view(args[i + 1]).starts_with("-")) {
         options.config_path = args[++i];
       }
+    } else if (arg == "--once") {
+      options.command = Command::once;
     } else if (is("--log-level")) {
       auto v = value_of(i, "--log-level");
       if (!v) return std::unexpected(v.error());
@@ -51,6 +55,7 @@ std::expected<Options, std::string> parse_options(std::span<const char* const> a
       return std::unexpected("unknown argument: " + std::string(arg));
     }
   }
+  if (check && options.command == Command::once) return std::unexpected("--once and --check-config exclude each other");
   if (check) options.command = Command::check_config;
   if (options.config_path.empty()) return std::unexpected("--config FILE is required");
   return options;

@@ -25,5 +25,6 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 64;
 inline constexpr int kExitConfig = 78;
+inline constexpr int kExitOnceError = 3;  // --once: unknown, including a bad config
 
 }  // namespace pgvigil::app

@@ -8,7 +8,7 @@ namespace pgvigil::health {
 
 // pg_blocking_pids() takes lock-manager locks: it runs for one pid, and only when someone waits.
 const std::string_view kBlockingSql =
-    "(SELECT json_build_object('waiting', count(DISTINCT pid), 's', extract(epoch FROM now() - min(waitstart)), "
+    "(SELECT json_build_object('waiting', count(DISTINCT pid), 's', greatest(0, extract(epoch FROM now() - min(waitstart))), "
     "'pid', (SELECT pid FROM pg_catalog.pg_locks WHERE NOT granted AND waitstart IS NOT NULL "
     "ORDER BY waitstart LIMIT 1), "
     "'blockers', (SELECT pg_catalog.pg_blocking_pids(pid) FROM pg_catalog.pg_locks "

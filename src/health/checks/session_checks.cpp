@@ -20,7 +20,7 @@ const std::string_view kConnectionsSql = "(SELECT json_build_object("
     "FROM pg_catalog.pg_stat_activity)";
 
 #define PGVIGIL_LONGEST(since, condition)                                                                     \
-  "(SELECT json_build_object('s', extract(epoch FROM now() - " since "), 'pid', pid, 'user', usename, "      \
+  "(SELECT json_build_object('s', greatest(0, extract(epoch FROM now() - " since ")), 'pid', pid, 'user', usename, "      \
   "'app', application_name) FROM pg_catalog.pg_stat_activity WHERE " PGVIGIL_OTHER_CLIENTS " AND " condition \
   " ORDER BY " since " LIMIT 1)"
 

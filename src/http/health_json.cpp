@@ -1,0 +1,171 @@
+#include "http/health_json.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace pgvigil::http {
+namespace {
+
+// Ordered, so that documents read in the order the design lists their keys.
+using Json = nlohmann::ordered_json;
+
+std::string dump(const Json& document) {
+  // Member errors carry server messages, which need not be UTF-8: replace rather than throw.
+  return document.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string_view to_string(pool::CircuitState state) {
+  switch (state) {
+    case pool::CircuitState::closed: return "closed";
+    case pool::CircuitState::open: return "open";
+    case pool::CircuitState::half_open: return "half_open";
+  }
+  return "closed";
+}
+
+Json reason_json(const health::Reason& reason) {
+  return {{"check", reason.check},
+          {"severity", health::to_string(reason.severity)},
+          {"value", reason.value},
+          {"threshold", reason.threshold},
+          {"message", reason.message}};
+}
+
+Json reasons_json(const std::vector<health::Reason>& reasons) {
+  Json list = Json::array();
+  for (const auto& reason : reasons) list.push_back(reason_json(reason));
+  return list;
+}
+
+template <class T>
+Json optional_json(const std::optional<T>& value) {
+  return value ? Json(*value) : Json(nullptr);
+}
+
+Json replication_json(const health::ReplicationView& replication) {
+  return {{"lag_seconds", optional_json(replication.lag_seconds)},
+          {"lag_bytes", optional_json(replication.lag_bytes)},
+          {"streaming", replication.streaming},
+          {"replay_paused", replication.replay_paused}};
+}
+
+Json connections_json(const health::ConnectionsView& connections) {
+  Json by_state = Json::object();
+  for (const auto& [state, count] : connections.by_state) by_state[state] = count;
+  return {{"used", connections.used},
+          {"max", connections.max},
+          {"reserved", connections.reserved},
+          {"by_state", std::move(by_state)}};
+}
+
+Json member_document(const health::MemberSnapshot& member) {
+  Json out = Json::object();
+  out["name"] = member.name;
+  out["role"] = health::to_string(member.role);
+  out["status"] = health::to_string(member.status);
+  out["reachable"] = member.reachable;
+  out["checked_at"] = member.checked ? Json(format_timestamp(member.checked_at)) : Json(nullptr);
+  out["latency_ms"] = member.latency_ms;
+  if (!member.error.empty()) out["error"] = member.error;
+  out["timeline"] = member.timeline;
+  out["server_version"] = member.server_version;
+  out["fenced"] = member.fenced;
+  out["foreign"] = member.foreign;
+  out["reasons"] = reasons_json(member.reasons);
+  out["recommendations"] = member.recommendations;
+  if (member.role == health::MemberRole::replica) out["replication"] = replication_json(member.replication);
+  if (member.connections) out["connections"] = connections_json(*member.connections);
+  Json checks = Json::object();
+  for (const auto& [check, value] : member.values) checks[check] = value;
+  out["checks"] = std::move(checks);
+  return out;
+}
+
+Json cluster_document(const health::ClusterSnapshot& cluster) {
+  Json members = Json::array();
+  for (const auto& member : cluster.members) members.push_back(member_document(member));
+  return {{"name", cluster.name},
+          {"status", health::to_string(cluster.status)},
+          {"primary", optional_json(cluster.primary)},
+          {"split_brain", cluster.split_brain},
+          {"reasons", reasons_json(cluster.reasons)},
+          {"members", std::move(members)}};
+}
+
+Json pool_json(const pool::PoolStats& pool) {
+  return {{"total", pool.total},
+          {"idle", pool.idle},
+          {"in_use", pool.in_use},
+          {"waiting", pool.waiting},
+          {"max", pool.max},
+          {"acquires", pool.acquires},
+          {"acquire_timeouts", pool.acquire_timeouts},
+          {"acquire_wait_seconds_total", pool.acquire_wait_seconds_total},
+          {"connects", pool.connects},
+          {"connect_failures", pool.connect_failures},
+          {"validations_failed", pool.validations_failed},
+          {"rotations", pool.rotations},
+          {"idle_closed", pool.idle_closed},
+          {"lost_detected", pool.lost_detected},
+          {"circuit", to_string(pool.circuit)}};
+}
+
+std::string with_why(Json document, std::string_view why) {
+  if (!why.empty()) document["why"] = why;
+  return dump(document);
+}
+
+}  // namespace
+
+std::string format_timestamp(WallTime time) {
+  using namespace std::chrono;
+  const auto millis = floor<milliseconds>(time);
+  const auto day = floor<days>(millis);
+  const year_month_day date(day);
+  const hh_mm_ss clock(millis - day);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", static_cast<int>(date.year()),
+                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()), clock.hours().count(),
+                     clock.minutes().count(), clock.seconds().count(), clock.subseconds().count());
+}
+
+std::string health_json(const health::Snapshot& snapshot, std::string_view why) {
+  Json clusters = Json::array();
+  for (const auto& cluster : snapshot.clusters) clusters.push_back(cluster_document(cluster));
+  return with_why({{"status", health::to_string(snapshot.status())},
+                   {"timestamp", format_timestamp(snapshot.taken_at)},
+                   {"version", snapshot.version},
+                   {"clusters", std::move(clusters)}},
+                  why);
+}
+
+std::string cluster_json(const health::ClusterSnapshot& cluster, std::string_view why) {
+  return with_why(cluster_document(cluster), why);
+}
+
+std::string member_json(const health::MemberSnapshot& member, std::string_view why) {
+  return with_why(member_document(member), why);
+}
+
+std::string stats_json(const health::Snapshot& snapshot) {
+  Json clusters = Json::array();
+  for (const auto& cluster : snapshot.clusters) {
+    Json members = Json::array();
+    for (const auto& member : cluster.members) {
+      members.push_back({{"name", member.name},
+                         {"pool", pool_json(member.pool)},
+                         {"database_size_bytes", optional_json(member.database_size_bytes)}});
+    }
+    clusters.push_back({{"name", cluster.name}, {"members", std::move(members)}});
+  }
+  return dump({{"timestamp", format_timestamp(snapshot.taken_at)}, {"clusters", std::move(clusters)}});
+}
+
+std::string status_json(std::string_view status, std::string_view why) {
+  return with_why({{"status", status}}, why);
+}
+
+std::string error_json(std::string_view message) { return dump({{"error", message}}); }
+
+}  // namespace pgvigil::http

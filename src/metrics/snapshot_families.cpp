@@ -1,0 +1,38 @@
+#include "metrics/snapshot_families.h"
+
+#include <prometheus/metric_family.h>
+
+#include <utility>
+
+namespace pgvigil::metrics {
+
+std::vector<prometheus::MetricFamily> snapshot_families(const health::Snapshot* snapshot, WallTime now) {
+  std::vector<prometheus::MetricFamily> families;
+  FamilyWriter out(families);
+  write_daemon_families(out, snapshot, now);
+  if (snapshot == nullptr) return families;
+  for (const auto& cluster : snapshot->clusters) {
+    write_cluster_families(out, cluster);
+    for (const auto& member : cluster.members) {
+      write_member_families(out, cluster, member);
+      write_workload_families(out, cluster, member);
+      write_pool_families(out, cluster, member);
+    }
+  }
+  return families;
+}
+
+Labels cluster_labels(const health::ClusterSnapshot& cluster) { return {{"cluster", cluster.name}}; }
+
+Labels member_labels(const health::ClusterSnapshot& cluster, const health::MemberSnapshot& member) {
+  return {{"cluster", cluster.name}, {"member", member.name}};
+}
+
+Labels member_labels(const health::ClusterSnapshot& cluster, const health::MemberSnapshot& member,
+                     std::string_view extra_name, std::string extra_value) {
+  Labels labels = member_labels(cluster, member);
+  labels.push_back({extra_name, std::move(extra_value)});
+  return labels;
+}
+
+}  // namespace pgvigil::metrics

@@ -1,0 +1,320 @@
+#include "http/probe_rules.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <limits>
+
+namespace pgvigil::http {
+namespace {
+
+using health::ClusterSnapshot;
+using health::MemberRole;
+using health::MemberSnapshot;
+using health::Severity;
+using health::Status;
+
+constexpr double kMiB = 1024.0 * 1024.0;
+const LagLimits kLimits{16 * kMiB, 10};
+
+health::Reason reason(std::string check, Severity severity) {
+  health::Reason r;
+  r.check = std::move(check);
+  r.severity = severity;
+  return r;
+}
+
+MemberSnapshot member(std::string name, MemberRole role) {
+  MemberSnapshot m;
+  m.name = std::move(name);
+  m.role = role;
+  m.reachable = true;
+  m.checked = true;
+  m.status = Status::healthy;
+  m.timeline = 1;
+  if (role == MemberRole::replica) {
+    m.replication.streaming = true;
+    m.replication.lag_seconds = 1.0;
+    m.replication.lag_bytes = 4096;
+  }
+  return m;
+}
+
+ClusterSnapshot cluster(std::optional<std::string> primary, std::vector<MemberSnapshot> members) {
+  ClusterSnapshot c;
+  c.name = "main";
+  c.status = Status::healthy;
+  c.primary = std::move(primary);
+  c.members = std::move(members);
+  return c;
+}
+
+ClusterSnapshot healthy_cluster() {
+  return cluster("db1", {member("db1", MemberRole::primary), member("db2", MemberRole::replica)});
+}
+
+// ---- replica probe --------------------------------------------------------------------------
+
+struct ReplicaCase {
+  const char* name;
+  std::function<void(MemberSnapshot&)> change;
+  int status;
+  const char* why;
+};
+
+class HttpProbeRulesReplica : public ::testing::TestWithParam<ReplicaCase> {};
+
+TEST_P(HttpProbeRulesReplica, AnswersAsTheRulesSay) {
+  MemberSnapshot m = member("db2", MemberRole::replica);
+  GetParam().change(m);
+  const ProbeResult result = member_replica(m, kLimits);
+  EXPECT_EQ(result.status, GetParam().status);
+  EXPECT_EQ(result.why, GetParam().why);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    HttpProbeRules, HttpProbeRulesReplica,
+    ::testing::Values(
+        ReplicaCase{"Healthy", [](MemberSnapshot&) {}, 200, ""},
+        ReplicaCase{"DegradedForAnotherReason",
+                    [](MemberSnapshot& m) {
+                      m.status = Status::degraded;
+                      m.reasons = {reason("connections", Severity::warning)};
+                    },
+                    200, ""},
+        ReplicaCase{"ReplayPausedButWithinLag", [](MemberSnapshot& m) { m.replication.replay_paused = true; }, 200, ""},
+        ReplicaCase{"LagExactlyAtTheLimits",
+                    [](MemberSnapshot& m) {
+                      m.replication.lag_seconds = 10;
+                      m.replication.lag_bytes = 16 * kMiB;
+                    },
+                    200, ""},
+        ReplicaCase{"NegativeByteLagIsNoLag", [](MemberSnapshot& m) { m.replication.lag_bytes = -100; }, 200, ""},
+        ReplicaCase{"Unreachable", [](MemberSnapshot& m) { m.reachable = false; }, 503, "unreachable"},
+        ReplicaCase{"IsThePrimary", [](MemberSnapshot& m) { m.role = MemberRole::primary; }, 503,
+                    "not a replica (role primary)"},
+        ReplicaCase{"RoleUnknown", [](MemberSnapshot& m) { m.role = MemberRole::unknown; }, 503,
+                    "not a replica (role unknown)"},
+        ReplicaCase{"NotStreaming", [](MemberSnapshot& m) { m.replication.streaming = false; }, 503, "not streaming"},
+        ReplicaCase{"Unhealthy",
+                    [](MemberSnapshot& m) {
+                      m.status = Status::unhealthy;
+                      m.reasons = {reason("connections", Severity::warning), reason("wraparound", Severity::critical)};
+                    },
+                    503, "unhealthy (wraparound)"},
+        ReplicaCase{"UnhealthyWithoutReasons", [](MemberSnapshot& m) { m.status = Status::unhealthy; }, 503,
+                    "unhealthy"},
+        ReplicaCase{"SecondsLagUnknown", [](MemberSnapshot& m) { m.replication.lag_seconds.reset(); }, 503,
+                    "lag in seconds unknown"},
+        ReplicaCase{"SecondsLagNotANumber",
+                    [](MemberSnapshot& m) { m.replication.lag_seconds = std::numeric_limits<double>::quiet_NaN(); },
+                    503, "lag in seconds unknown"},
+        ReplicaCase{"ByteLagUnknown", [](MemberSnapshot& m) { m.replication.lag_bytes.reset(); }, 503,
+                    "lag in bytes unknown"},
+        ReplicaCase{"ByteLagInfinite",
+                    [](MemberSnapshot& m) { m.replication.lag_bytes = std::numeric_limits<double>::infinity(); }, 503,
+                    "lag in bytes unknown"},
+        ReplicaCase{"LagsInSeconds", [](MemberSnapshot& m) { m.replication.lag_seconds = 14.2; }, 503,
+                    "lag 14.2s exceeds 10s"},
+        ReplicaCase{"LagsInBytes", [](MemberSnapshot& m) { m.replication.lag_bytes = 20 * kMiB; }, 503,
+                    "lag 20MB exceeds 16MB"},
+        ReplicaCase{"LagsJustOverTheLimit", [](MemberSnapshot& m) { m.replication.lag_seconds = 10.001; }, 503,
+                    "lag 10.001s exceeds 10s"}),
+    [](const ::testing::TestParamInfo<ReplicaCase>& param_info) { return std::string(param_info.param.name); });
+
+// Every combination of the inputs, against the rule written as one boolean expression.
+TEST(HttpProbeRules, ReplicaProbeOverEveryCombination) {
+  const std::optional<double> seconds_options[] = {std::nullopt, 5.0, 30.0};
+  const std::optional<double> bytes_options[] = {std::nullopt, 1024.0, 64 * kMiB};
+  int combinations = 0;
+  for (bool reachable : {false, true}) {
+    for (MemberRole role : {MemberRole::unknown, MemberRole::primary, MemberRole::replica}) {
+      for (bool streaming : {false, true}) {
+        for (Status status : {Status::healthy, Status::degraded, Status::unhealthy}) {
+          for (const auto& seconds : seconds_options) {
+            for (const auto& bytes : bytes_options) {
+              MemberSnapshot m = member("db2", MemberRole::replica);
+              m.reachable = reachable;
+              m.role = role;
+              m.replication.streaming = streaming;
+              m.status = status;
+              m.replication.lag_seconds = seconds;
+              m.replication.lag_bytes = bytes;
+              const bool expected = reachable && role == MemberRole::replica && streaming &&
+                                    status != Status::unhealthy && seconds && *seconds <= kLimits.max_seconds &&
+                                    bytes && *bytes <= kLimits.max_bytes;
+              const ProbeResult result = member_replica(m, kLimits);
+              EXPECT_EQ(result.ok(), expected) << "combination " << combinations;
+              EXPECT_EQ(result.why.empty(), expected) << "a 503 always says why; combination " << combinations;
+              ++combinations;
+            }
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(combinations, 324);
+}
+
+// ---- member primary probe -------------------------------------------------------------------
+
+TEST(HttpProbeRules, MemberPrimaryOnlyOnTheHealthyPrimary) {
+  const ClusterSnapshot c = healthy_cluster();
+  EXPECT_EQ(member_primary(c, c.members[0]).status, 200);
+  const ProbeResult replica = member_primary(c, c.members[1]);
+  EXPECT_EQ(replica.status, 503);
+  EXPECT_EQ(replica.why, "not the primary (db1 is)");
+}
+
+TEST(HttpProbeRules, MemberPrimaryReasons) {
+  const auto why = [](const std::function<void(ClusterSnapshot&)>& change) {
+    ClusterSnapshot c = healthy_cluster();
+    change(c);
+    const ProbeResult result = member_primary(c, c.members[0]);
+    EXPECT_EQ(result.status, 503);
+    return result.why;
+  };
+  EXPECT_EQ(why([](ClusterSnapshot& c) { c.members[0].reachable = false; }), "unreachable");
+  EXPECT_EQ(why([](ClusterSnapshot& c) { c.members[0].fenced = true; }), "fenced in a split brain");
+  EXPECT_EQ(why([](ClusterSnapshot& c) { c.primary.reset(); }), "cluster has no primary");
+  EXPECT_EQ(why([](ClusterSnapshot& c) { c.members[0].role = MemberRole::replica; }),
+            "not in the primary role (replica)");
+  EXPECT_EQ(why([](ClusterSnapshot& c) {
+              c.members[0].status = Status::unhealthy;
+              c.members[0].reasons = {reason("write_probe", Severity::critical)};
+            }),
+            "unhealthy (write_probe)");
+}
+
+TEST(HttpProbeRules, MemberPrimaryStillAnswers200WhenDegraded) {
+  ClusterSnapshot c = healthy_cluster();
+  c.members[0].status = Status::degraded;
+  c.members[0].reasons = {reason("connections", Severity::warning)};
+  EXPECT_EQ(member_primary(c, c.members[0]).status, 200);
+}
+
+TEST(HttpProbeRules, SplitBrainOnlyTheHighestTimelineAnswers200) {
+  MemberSnapshot old_primary = member("db1", MemberRole::primary);
+  old_primary.fenced = true;
+  MemberSnapshot promoted = member("db2", MemberRole::primary);
+  promoted.timeline = 2;
+  ClusterSnapshot c = cluster("db2", {old_primary, promoted});
+  c.split_brain = true;
+  c.status = Status::unhealthy;
+  c.reasons = {reason("split_brain", Severity::critical)};
+  EXPECT_EQ(member_primary(c, c.members[0]).why, "fenced in a split brain");
+  EXPECT_EQ(member_primary(c, c.members[1]).status, 200);
+  EXPECT_EQ(cluster_primary(c).status, 200);
+}
+
+TEST(HttpProbeRules, SplitBrainOnATimelineTieAnswers503Everywhere) {
+  MemberSnapshot a = member("db1", MemberRole::primary);
+  MemberSnapshot b = member("db2", MemberRole::primary);
+  a.fenced = b.fenced = true;
+  ClusterSnapshot c = cluster(std::nullopt, {a, b});
+  c.split_brain = true;
+  EXPECT_EQ(member_primary(c, c.members[0]).status, 503);
+  EXPECT_EQ(member_primary(c, c.members[1]).status, 503);
+  EXPECT_EQ(cluster_primary(c).why, "split brain with no clear primary (timeline tie)");
+  // Even a member the topology forgot to fence gets no 200 without being the primary.
+  c.members[1].fenced = false;
+  EXPECT_EQ(member_primary(c, c.members[1]).why, "split brain with no clear primary (timeline tie)");
+}
+
+TEST(HttpProbeRules, MemberPrimaryOverEveryCombination) {
+  int combinations = 0;
+  for (int taken_as : {0, 1, 2}) {  // 0: this member is the primary, 1: another one is, 2: none
+    for (bool reachable : {false, true}) {
+      for (bool fenced : {false, true}) {
+        for (MemberRole role : {MemberRole::unknown, MemberRole::primary, MemberRole::replica}) {
+          for (Status status : {Status::healthy, Status::degraded, Status::unhealthy}) {
+            ClusterSnapshot c = healthy_cluster();
+            c.primary = taken_as == 0 ? std::optional<std::string>("db1")
+                                      : taken_as == 1 ? std::optional<std::string>("db2") : std::nullopt;
+            MemberSnapshot& m = c.members[0];
+            m.reachable = reachable;
+            m.fenced = fenced;
+            m.role = role;
+            m.status = status;
+            const bool expected =
+                taken_as == 0 && reachable && !fenced && role == MemberRole::primary && status != Status::unhealthy;
+            const ProbeResult result = member_primary(c, m);
+            EXPECT_EQ(result.ok(), expected) << "combination " << combinations;
+            EXPECT_EQ(result.why.empty(), expected) << "combination " << combinations;
+            ++combinations;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(combinations, 108);
+}
+
+// ---- cluster probes -------------------------------------------------------------------------
+
+TEST(HttpProbeRules, ClusterPrimary) {
+  EXPECT_EQ(cluster_primary(healthy_cluster()).status, 200);
+
+  const auto why = [](const std::function<void(ClusterSnapshot&)>& change) {
+    ClusterSnapshot c = healthy_cluster();
+    change(c);
+    const ProbeResult result = cluster_primary(c);
+    EXPECT_EQ(result.status, 503);
+    return result.why;
+  };
+  EXPECT_EQ(why([](ClusterSnapshot& c) { c.primary.reset(); }), "no primary");
+  EXPECT_EQ(why([](ClusterSnapshot& c) { c.primary = "gone"; }), "primary gone is not a configured member");
+  EXPECT_EQ(why([](ClusterSnapshot& c) { c.members[0].reachable = false; }), "primary db1 is unreachable");
+  EXPECT_EQ(why([](ClusterSnapshot& c) { c.members[0].fenced = true; }), "primary db1 is fenced in a split brain");
+  EXPECT_EQ(why([](ClusterSnapshot& c) { c.members[0].role = MemberRole::unknown; }),
+            "primary db1 is not in the primary role (unknown)");
+  EXPECT_EQ(why([](ClusterSnapshot& c) { c.members[0].status = Status::unhealthy; }), "primary db1 is unhealthy");
+}
+
+TEST(HttpProbeRules, ClusterPrimaryIgnoresTheReplicas) {
+  ClusterSnapshot c = healthy_cluster();
+  c.members[1].reachable = false;
+  c.members[1].status = Status::unhealthy;
+  c.members[0].status = Status::degraded;
+  EXPECT_EQ(cluster_primary(c).status, 200);
+}
+
+TEST(HttpProbeRules, ClusterHealth) {
+  ClusterSnapshot c = healthy_cluster();
+  EXPECT_EQ(cluster_health(c).status, 200);
+  c.status = Status::degraded;
+  EXPECT_EQ(cluster_health(c).status, 200);
+  c.status = Status::unhealthy;
+  c.reasons = {reason("no_primary", Severity::critical), reason("foreign_member", Severity::warning)};
+  EXPECT_EQ(cluster_health(c).status, 503);
+  EXPECT_EQ(cluster_health(c).why, "unhealthy (no_primary)");
+}
+
+TEST(HttpProbeRules, OverallHealth) {
+  health::Snapshot s;
+  EXPECT_EQ(overall_health(s).status, 503) << "nothing checked yet";
+  EXPECT_EQ(overall_health(s).why, "no cluster has been checked yet");
+  s.clusters = {healthy_cluster(), healthy_cluster()};
+  s.clusters[1].name = "other";
+  EXPECT_EQ(overall_health(s).status, 200);
+  s.clusters[0].status = Status::degraded;
+  EXPECT_EQ(overall_health(s).status, 200);
+  s.clusters[1].status = Status::unhealthy;
+  EXPECT_EQ(overall_health(s).status, 503);
+  EXPECT_EQ(overall_health(s).why, "unhealthy clusters: other");
+}
+
+TEST(HttpProbeRules, DefaultLagLimitsComeFromTheCluster) {
+  health::Snapshot s;
+  s.probe_defaults["main"] = {30, 1024};
+  const LagLimits configured = default_lag_limits(s, "main");
+  EXPECT_EQ(configured.max_seconds, 30);
+  EXPECT_EQ(configured.max_bytes, 1024);
+  const LagLimits fallback = default_lag_limits(s, "other");
+  EXPECT_EQ(fallback.max_seconds, health::ProbeDefaults{}.max_lag_seconds);
+  EXPECT_EQ(fallback.max_bytes, health::ProbeDefaults{}.max_lag_bytes);
+}
+
+}  // namespace
+}  // namespace pgvigil::http
