@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cluster/write_probe_runner.h"
 #include "health/checks/check.h"
 #include "health/checks/database_checks.h"
 #include "health/checks/replication_checks.h"
@@ -26,6 +27,9 @@ MemberMonitor::MemberMonitor(const config::ClusterConfig& cluster, const config:
       costly_query_(health::build_cycle_query(cluster.health, true)), pools_(pools), clock_(clock),
       on_publish_(std::move(on_publish)), damper_(cluster.health.fail_after, cluster.health.recover_after) {
   snapshot_.name = member_;
+  if (auto it = health_.checks.find("write_probe"); it != health_.checks.end() && it->second.enabled) {
+    heartbeat_table_ = it->second.table;
+  }
   worker_ = std::make_unique<PeriodicWorker>("mon-" + member_, clock_, cluster.health.interval,
                                              [this](std::stop_token stop) { cycle(stop); });
 }
@@ -89,6 +93,9 @@ void MemberMonitor::cycle(std::stop_token stop) {
       spdlog::warn("cluster={} member={} costly checks failed: {}", cluster_, member_, costly.error().to_string());
     }
   }
+  if (heartbeat_table_ && (*lease)->is_open()) {
+    run_write_probe(**lease, *heartbeat_table_, member_, obs.role.in_recovery, health_.query_timeout, obs);
+  }
   lease = std::unexpected(db::Error{});  // give the session back before judging
   obs.blocking = costly_.blocking;
   obs.wraparound = costly_.wraparound;
@@ -119,7 +126,10 @@ void MemberMonitor::cycle(std::stop_token stop) {
   next.server_version = role.server_version;
   next.timeline = role.timeline;
   next.system_identifier = role.system_identifier;
-  if (role.in_recovery) next.replication = health::replication_view(obs);
+  if (role.in_recovery) {
+    next.replication = health::replication_view(obs);
+    next.replication.heartbeat_age_seconds = obs.heartbeat_age_seconds;
+  }
   next.connections = obs.connections;
   next.database_size_bytes = obs.database_size_bytes;
   next.check_seconds = obs.check_seconds;
@@ -128,6 +138,7 @@ void MemberMonitor::cycle(std::stop_token stop) {
   if (obs.longest_idle_in_transaction) next.values["idle_in_transaction"] = obs.longest_idle_in_transaction->seconds;
   if (obs.blocking) next.values["blocking"] = obs.blocking->longest_wait_seconds;
   if (obs.oldest_prepared_seconds) next.values["prepared_xacts"] = *obs.oldest_prepared_seconds;
+  if (obs.write_probe && obs.write_probe->ok) next.values["write_probe"] = obs.write_probe->seconds;
   if (obs.cache_hit_ratio) next.values["cache_hit"] = *obs.cache_hit_ratio;
   if (obs.slots) next.values["replication_slots"] = obs.slots->max_retained_bytes;
   if (obs.wal_dir_bytes) next.values["wal"] = *obs.wal_dir_bytes;

@@ -43,6 +43,7 @@ class MemberMonitor {
   const config::HealthConfig health_;
   const std::string regular_query_;
   const std::string costly_query_;
+  std::optional<std::string> heartbeat_table_;  // set when write_probe is enabled
   pool::PoolManager& pools_;
   const Clock& clock_;
   const std::function<void()> on_publish_;

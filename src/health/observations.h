@@ -66,6 +66,15 @@ struct ArchiverObservation {
   std::optional<double> failing_seconds;  // since the last success, when the last attempt failed
 };
 
+struct WriteProbeObservation {
+  bool ok = false;
+  double seconds = 0;  // the upsert's round trip, commit included
+  std::string error;   // redacted server message when it failed
+  std::string sqlstate;
+  bool timed_out = false;
+  bool missing_table = false;
+};
+
 struct Observations {
   RoleObservation role;
   std::optional<ConnectionsView> connections;
@@ -82,6 +91,8 @@ struct Observations {
   std::optional<SlotsObservation> slots;
   std::optional<double> wal_dir_bytes;
   std::optional<ArchiverObservation> archiver;
+  std::optional<WriteProbeObservation> write_probe;  // primary, when enabled
+  std::optional<double> heartbeat_age_seconds;       // replica, when enabled and a heartbeat exists
   std::optional<Lsn> primary_lsn;  // for a replica: the primary's position, read just before
   double latency_seconds = 0;      // the cycle's round trip
   std::map<std::string, double> check_seconds;

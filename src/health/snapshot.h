@@ -25,6 +25,7 @@ struct ReplicationView {       // a replica's view of itself
   std::optional<double> lag_bytes;
   bool streaming = false;       // WAL receiver status = streaming
   bool replay_paused = false;
+  std::optional<double> heartbeat_age_seconds{};  // write_probe: age of the newest heartbeat replayed
 };
 
 struct ConnectionsView {

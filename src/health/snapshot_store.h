@@ -1,8 +1,10 @@
-// Holds the latest Snapshot. publish() swaps in a new one atomically; current() returns the one
-// in force, which stays valid for as long as the caller holds the pointer. Lock-free for readers.
+// Holds the latest Snapshot. publish() swaps in a new one; current() returns the one in force,
+// which stays valid for as long as the caller holds the pointer. The mutex guards only a
+// pointer copy, never I/O. (libstdc++ 12's std::atomic<shared_ptr> hides its lock from
+// ThreadSanitizer, which then reports every reader as a race; a plain mutex is as fast here.)
 #pragma once
 
-#include <atomic>
+#include <mutex>
 
 #include "health/snapshot.h"
 
@@ -11,11 +13,20 @@ namespace pgvigil::health {
 class SnapshotStore {
  public:
   SnapshotStore() : current_(std::make_shared<const Snapshot>()) {}
-  void publish(SnapshotPtr next) { current_.store(std::move(next)); }
-  SnapshotPtr current() const { return current_.load(); }
+
+  void publish(SnapshotPtr next) {
+    std::lock_guard lock(mutex_);
+    current_.swap(next);
+    // `next` now holds the old snapshot, released outside the lock.
+  }
+  SnapshotPtr current() const {
+    std::lock_guard lock(mutex_);
+    return current_;
+  }
 
  private:
-  std::atomic<SnapshotPtr> current_;
+  mutable std::mutex mutex_;
+  SnapshotPtr current_;
 };
 
 }  // namespace pgvigil::health

@@ -48,7 +48,8 @@ Json replication_json(const health::ReplicationView& replication) {
   return {{"lag_seconds", optional_json(replication.lag_seconds)},
           {"lag_bytes", optional_json(replication.lag_bytes)},
           {"streaming", replication.streaming},
-          {"replay_paused", replication.replay_paused}};
+          {"replay_paused", replication.replay_paused},
+          {"heartbeat_age_seconds", optional_json(replication.heartbeat_age_seconds)}};
 }
 
 Json connections_json(const health::ConnectionsView& connections) {

@@ -28,7 +28,8 @@ void write_daemon_families(FamilyWriter& out, const health::Snapshot* snapshot, 
   out.add(kBuildInfo, {{"version", build_version(snapshot)}}, 1);
   out.add(kUp, {}, 1);
   out.add(kReady, {}, flag(snapshot != nullptr && snapshot->ready));
-  if (snapshot == nullptr) return;
+  // The store's placeholder before the first publish was never taken: no age to speak of.
+  if (snapshot == nullptr || snapshot->taken_at == WallTime{}) return;
   out.add(kReloadOk, {}, flag(snapshot->config_reload_ok));
   // A wall clock stepped backwards would give a negative age; "just taken" is the honest reading.
   const double age = std::chrono::duration<double>(now - snapshot->taken_at).count();

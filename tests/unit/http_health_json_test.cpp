@@ -42,7 +42,7 @@ health::MemberSnapshot replica_member() {
   m.checked = true;
   m.status = Status::healthy;
   m.checked_at = kTaken;
-  m.replication = {2.5, std::nullopt, true, false};
+  m.replication = {2.5, std::nullopt, true, false, 7.5};
   return m;
 }
 
@@ -125,7 +125,7 @@ TEST(HttpHealthJson, PrimaryMemberDocument) {
 TEST(HttpHealthJson, ReplicaMemberDocument) {
   const json doc = json::parse(member_json(replica_member()));
   EXPECT_EQ(doc["replication"],
-            (json{{"lag_seconds", 2.5}, {"lag_bytes", nullptr}, {"streaming", true}, {"replay_paused", false}}));
+            (json{{"lag_seconds", 2.5}, {"lag_bytes", nullptr}, {"streaming", true}, {"replay_paused", false}, {"heartbeat_age_seconds", 7.5}}));
   EXPECT_FALSE(doc.contains("connections"));
   EXPECT_FALSE(doc.contains("error"));
   EXPECT_EQ(doc["reasons"], json::array());

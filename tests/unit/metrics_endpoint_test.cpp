@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "health/snapshot.h"
+#include "health/snapshot_store.h"
 #include "metrics/metrics_endpoint.h"
 #include "util/clock.h"
 
@@ -57,13 +58,13 @@ class MetricsEndpointTest : public testing::Test {
     return s;
   }
   void publish(health::Snapshot s) {
-    current_.store(std::make_shared<const health::Snapshot>(std::move(s)));
+    store_.publish(std::make_shared<const health::Snapshot>(std::move(s)));
   }
   std::vector<std::string> render() { return lines_of(endpoint_.render()); }
 
   ManualClock clock_;
-  std::atomic<health::SnapshotPtr> current_;
-  MetricsEndpoint endpoint_{[this] { return current_.load(); }, clock_};
+  health::SnapshotStore store_;
+  MetricsEndpoint endpoint_{[this] { return store_.current(); }, clock_};
 };
 
 TEST_F(MetricsEndpointTest, DaemonFamiliesFromTheSnapshot) {

@@ -9,6 +9,7 @@
 #include "health/checks/replication_checks.h"
 #include "health/checks/role_check.h"
 #include "health/checks/session_checks.h"
+#include "health/checks/write_probe.h"
 
 namespace pgvigil::health {
 namespace {
@@ -29,6 +30,7 @@ const std::array kChecks = {
     Check{"replication_slots", true, kSlotsSql, parse_slots, evaluate_slots},
     Check{"wal", true, kWalSql, parse_wal, evaluate_wal},
     Check{"archiver", true, kArchiverSql, parse_archiver, evaluate_archiver},
+    Check{"write_probe", false, "", nothing_to_parse, evaluate_write_probe},
 };
 
 // role is not switchable: topology and failover depend on it.
