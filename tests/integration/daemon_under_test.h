@@ -12,23 +12,13 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
-// These change httplib's class layouts and must match how the installed library was built
-// (`pkg-config --cflags cpp-httplib`); the test target does not inherit the library's flags.
-#ifndef CPPHTTPLIB_OPENSSL_SUPPORT
-#define CPPHTTPLIB_OPENSSL_SUPPORT
-#endif
-#ifndef CPPHTTPLIB_ZLIB_SUPPORT
-#define CPPHTTPLIB_ZLIB_SUPPORT
-#endif
-#ifndef CPPHTTPLIB_BROTLI_SUPPORT
-#define CPPHTTPLIB_BROTLI_SUPPORT
-#endif
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 #include <postgresql/libpq-fe.h>
@@ -228,6 +218,38 @@ inline std::size_t occurrences(const std::string& text, const std::string& needl
   std::size_t count = 0;
   for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++count;
   return count;
+}
+
+// The value of an unlabelled sample `name` in Prometheus text; nullopt if there is none.
+inline std::optional<double> metric_sample(const std::string& exposition, const std::string& name) {
+  std::istringstream lines(exposition);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.size() > name.size() && line.starts_with(name) && line[name.size()] == ' ') {
+      return std::stod(line.substr(name.size() + 1));
+    }
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands whose stdout and stderr are read apart (testing::run_command interleaves them).
+
+struct SplitOutput {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `argv` to completion with stdin read from `stdin_file`; stderr passes through
+// dir/<label>.stderr. Throws, after killing the command, if it runs longer than `limit`.
+inline SplitOutput run_split(const TempDir& dir, const std::string& label, const std::vector<std::string>& argv,
+                             std::chrono::milliseconds limit, const std::string& stdin_file = "/dev/null") {
+  const std::string err_file = dir / (label + ".stderr");
+  std::vector<std::string> wrapped{"/bin/sh", "-c", "in=$1 err=$2; shift 2; exec \"$@\" <\"$in\" 2>\"$err\"",
+                                   "sh", stdin_file, err_file};
+  wrapped.insert(wrapped.end(), argv.begin(), argv.end());
+  const auto result = testing::run_command(wrapped, limit);
+  return SplitOutput{result.exit_code, result.output, testing::read_file(err_file)};
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,17 +10,6 @@
 #include <fstream>
 #include <thread>
 
-// The test target does not inherit the library's pkg-config flags; these change httplib's class
-// layouts and must match how the installed library was built (see `pkg-config --cflags cpp-httplib`).
-#ifndef CPPHTTPLIB_OPENSSL_SUPPORT
-#define CPPHTTPLIB_OPENSSL_SUPPORT
-#endif
-#ifndef CPPHTTPLIB_ZLIB_SUPPORT
-#define CPPHTTPLIB_ZLIB_SUPPORT
-#endif
-#ifndef CPPHTTPLIB_BROTLI_SUPPORT
-#define CPPHTTPLIB_BROTLI_SUPPORT
-#endif
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 

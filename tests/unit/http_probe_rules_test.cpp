@@ -4,6 +4,8 @@
 
 #include <functional>
 
+#include "member_builders.h"
+
 namespace pgvigil::http {
 namespace {
 
@@ -13,28 +15,7 @@ using health::MemberSnapshot;
 using health::Severity;
 using health::Status;
 
-health::Reason reason(std::string check, Severity severity) {
-  health::Reason r;
-  r.check = std::move(check);
-  r.severity = severity;
-  return r;
-}
 
-MemberSnapshot member(std::string name, MemberRole role) {
-  MemberSnapshot m;
-  m.name = std::move(name);
-  m.role = role;
-  m.reachable = true;
-  m.checked = true;
-  m.status = Status::healthy;
-  m.timeline = 1;
-  if (role == MemberRole::replica) {
-    m.replication.streaming = true;
-    m.replication.lag_seconds = 1.0;
-    m.replication.lag_bytes = 4096;
-  }
-  return m;
-}
 
 ClusterSnapshot cluster(std::optional<std::string> primary, std::vector<MemberSnapshot> members) {
   ClusterSnapshot c;
@@ -46,7 +27,7 @@ ClusterSnapshot cluster(std::optional<std::string> primary, std::vector<MemberSn
 }
 
 ClusterSnapshot healthy_cluster() {
-  return cluster("db1", {member("db1", MemberRole::primary), member("db2", MemberRole::replica)});
+  return cluster("db1", {healthy_member("db1", MemberRole::primary), healthy_member("db2", MemberRole::replica)});
 }
 
 // ---- member primary probe -------------------------------------------------------------------
@@ -74,7 +55,7 @@ TEST(HttpProbeRules, MemberPrimaryReasons) {
             "not in the primary role (replica)");
   EXPECT_EQ(why([](ClusterSnapshot& c) {
               c.members[0].status = Status::unhealthy;
-              c.members[0].reasons = {reason("write_probe", Severity::critical)};
+              c.members[0].reasons = {bare_reason("write_probe", Severity::critical)};
             }),
             "unhealthy (write_probe)");
 }
@@ -82,27 +63,27 @@ TEST(HttpProbeRules, MemberPrimaryReasons) {
 TEST(HttpProbeRules, MemberPrimaryStillAnswers200WhenDegraded) {
   ClusterSnapshot c = healthy_cluster();
   c.members[0].status = Status::degraded;
-  c.members[0].reasons = {reason("connections", Severity::warning)};
+  c.members[0].reasons = {bare_reason("connections", Severity::warning)};
   EXPECT_EQ(member_primary(c, c.members[0]).status, 200);
 }
 
 TEST(HttpProbeRules, SplitBrainOnlyTheHighestTimelineAnswers200) {
-  MemberSnapshot old_primary = member("db1", MemberRole::primary);
+  MemberSnapshot old_primary = healthy_member("db1", MemberRole::primary);
   old_primary.fenced = true;
-  MemberSnapshot promoted = member("db2", MemberRole::primary);
+  MemberSnapshot promoted = healthy_member("db2", MemberRole::primary);
   promoted.timeline = 2;
   ClusterSnapshot c = cluster("db2", {old_primary, promoted});
   c.split_brain = true;
   c.status = Status::unhealthy;
-  c.reasons = {reason("split_brain", Severity::critical)};
+  c.reasons = {bare_reason("split_brain", Severity::critical)};
   EXPECT_EQ(member_primary(c, c.members[0]).why, "fenced in a split brain");
   EXPECT_EQ(member_primary(c, c.members[1]).status, 200);
   EXPECT_EQ(cluster_primary(c).status, 200);
 }
 
 TEST(HttpProbeRules, SplitBrainOnATimelineTieAnswers503Everywhere) {
-  MemberSnapshot a = member("db1", MemberRole::primary);
-  MemberSnapshot b = member("db2", MemberRole::primary);
+  MemberSnapshot a = healthy_member("db1", MemberRole::primary);
+  MemberSnapshot b = healthy_member("db2", MemberRole::primary);
   a.fenced = b.fenced = true;
   ClusterSnapshot c = cluster(std::nullopt, {a, b});
   c.split_brain = true;
@@ -178,7 +159,7 @@ TEST(HttpProbeRules, ClusterHealth) {
   c.status = Status::degraded;
   EXPECT_EQ(cluster_health(c).status, 200);
   c.status = Status::unhealthy;
-  c.reasons = {reason("no_primary", Severity::critical), reason("foreign_member", Severity::warning)};
+  c.reasons = {bare_reason("no_primary", Severity::critical), bare_reason("foreign_member", Severity::warning)};
   EXPECT_EQ(cluster_health(c).status, 503);
   EXPECT_EQ(cluster_health(c).why, "unhealthy (no_primary)");
 }

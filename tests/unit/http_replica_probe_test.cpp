@@ -5,6 +5,8 @@
 #include <functional>
 #include <limits>
 
+#include "member_builders.h"
+
 namespace pgvigil::http {
 namespace {
 
@@ -16,24 +18,7 @@ using health::Status;
 constexpr double kMiB = 1024.0 * 1024.0;
 const LagLimits kLimits{16 * kMiB, 10};
 
-health::Reason reason(std::string check, Severity severity) {
-  health::Reason r;
-  r.check = std::move(check);
-  r.severity = severity;
-  return r;
-}
 
-// A healthy streaming replica, 1 s and 4 kB behind.
-MemberSnapshot member(std::string name, MemberRole role) {
-  MemberSnapshot m;
-  m.name = std::move(name);
-  m.role = role;
-  m.reachable = true;
-  m.checked = true;
-  m.status = Status::healthy;
-  m.replication = {1.0, 4096, true, false, std::nullopt};
-  return m;
-}
 
 
 struct ReplicaCase {
@@ -46,7 +31,7 @@ struct ReplicaCase {
 class HttpReplicaProbeCases : public ::testing::TestWithParam<ReplicaCase> {};
 
 TEST_P(HttpReplicaProbeCases, AnswersAsTheRulesSay) {
-  MemberSnapshot m = member("db2", MemberRole::replica);
+  MemberSnapshot m = healthy_member("db2", MemberRole::replica);
   GetParam().change(m);
   const ProbeResult result = member_replica(m, kLimits);
   EXPECT_EQ(result.status, GetParam().status);
@@ -60,7 +45,7 @@ INSTANTIATE_TEST_SUITE_P(
         ReplicaCase{"DegradedForAnotherReason",
                     [](MemberSnapshot& m) {
                       m.status = Status::degraded;
-                      m.reasons = {reason("connections", Severity::warning)};
+                      m.reasons = {bare_reason("connections", Severity::warning)};
                     },
                     200, ""},
         ReplicaCase{"ReplayPausedButWithinLag", [](MemberSnapshot& m) { m.replication.replay_paused = true; }, 200, ""},
@@ -80,7 +65,7 @@ INSTANTIATE_TEST_SUITE_P(
         ReplicaCase{"Unhealthy",
                     [](MemberSnapshot& m) {
                       m.status = Status::unhealthy;
-                      m.reasons = {reason("connections", Severity::warning), reason("wraparound", Severity::critical)};
+                      m.reasons = {bare_reason("connections", Severity::warning), bare_reason("wraparound", Severity::critical)};
                     },
                     503, "unhealthy (wraparound)"},
         ReplicaCase{"UnhealthyWithoutReasons", [](MemberSnapshot& m) { m.status = Status::unhealthy; }, 503,
@@ -114,7 +99,7 @@ TEST(HttpReplicaProbe, OverEveryCombination) {
         for (Status status : {Status::healthy, Status::degraded, Status::unhealthy}) {
           for (const auto& seconds : seconds_options) {
             for (const auto& bytes : bytes_options) {
-              MemberSnapshot m = member("db2", MemberRole::replica);
+              MemberSnapshot m = healthy_member("db2", MemberRole::replica);
               m.reachable = reachable;
               m.role = role;
               m.replication.streaming = streaming;

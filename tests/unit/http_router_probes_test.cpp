@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "member_builders.h"
+
 namespace pgvigil::http {
 namespace {
 
@@ -26,17 +28,6 @@ health::Reason reason(std::string check, Severity severity) {
   return r;
 }
 
-health::MemberSnapshot member(std::string name, MemberRole role, std::int64_t timeline = 1) {
-  health::MemberSnapshot m;
-  m.name = std::move(name);
-  m.role = role;
-  m.reachable = true;
-  m.checked = true;
-  m.status = Status::healthy;
-  m.timeline = timeline;
-  if (role == MemberRole::replica) m.replication = {1.0, 4096, true, false, std::nullopt};
-  return m;
-}
 
 // main: a healthy primary and replicas in every state a replica probe distinguishes.
 health::ClusterSnapshot main_cluster() {
@@ -44,21 +35,21 @@ health::ClusterSnapshot main_cluster() {
   c.name = "main";
   c.status = Status::degraded;
   c.primary = "db1";
-  auto degraded = member("db2", MemberRole::replica);
+  auto degraded = healthy_member("db2", MemberRole::replica);
   degraded.status = Status::degraded;
   degraded.reasons = {reason("connections", Severity::warning)};
-  auto lagging = member("db3", MemberRole::replica);
+  auto lagging = healthy_member("db3", MemberRole::replica);
   lagging.status = Status::degraded;
   lagging.replication.lag_seconds = 30;
   lagging.reasons = {reason("replication_lag", Severity::warning)};
-  auto not_streaming = member("db4", MemberRole::replica);
+  auto not_streaming = healthy_member("db4", MemberRole::replica);
   not_streaming.replication.streaming = false;
-  auto down = member("db5", MemberRole::replica);
+  auto down = healthy_member("db5", MemberRole::replica);
   down.reachable = false;
   down.status = Status::unhealthy;
   down.error = "connection refused";
   down.reasons = {reason("unreachable", Severity::critical)};
-  c.members = {member("db1", MemberRole::primary), degraded, lagging, not_streaming, down};
+  c.members = {healthy_member("db1", MemberRole::primary), degraded, lagging, not_streaming, down};
   return c;
 }
 
@@ -70,9 +61,9 @@ health::ClusterSnapshot split_cluster() {
   c.split_brain = true;
   c.primary = "db2";
   c.reasons = {reason("split_brain", Severity::critical)};
-  auto old_primary = member("db1", MemberRole::primary, 1);
+  auto old_primary = healthy_member("db1", MemberRole::primary, 1);
   old_primary.fenced = true;
-  c.members = {old_primary, member("db2", MemberRole::primary, 2)};
+  c.members = {old_primary, healthy_member("db2", MemberRole::primary, 2)};
   return c;
 }
 

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "member_builders.h"
+
 namespace pgvigil::http {
 namespace {
 
@@ -14,23 +16,13 @@ using health::MemberRole;
 using health::Status;
 using nlohmann::json;
 
-health::MemberSnapshot member(std::string name, MemberRole role) {
-  health::MemberSnapshot m;
-  m.name = std::move(name);
-  m.role = role;
-  m.reachable = true;
-  m.checked = true;
-  m.status = Status::healthy;
-  if (role == MemberRole::replica) m.replication = {1.0, 4096, true, false, std::nullopt};
-  return m;
-}
 
 health::ClusterSnapshot cluster(std::string name, Status status, std::optional<std::string> primary) {
   health::ClusterSnapshot c;
   c.name = std::move(name);
   c.status = status;
   c.primary = std::move(primary);
-  c.members = {member("db1", MemberRole::primary), member("db2", MemberRole::replica)};
+  c.members = {healthy_member("db1", MemberRole::primary), healthy_member("db2", MemberRole::replica)};
   return c;
 }
 

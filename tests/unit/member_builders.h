@@ -1,0 +1,33 @@
+// Snapshot parts built by hand for the HTTP tests: a member in good health in either role, and a
+// bare reason. A replica is streaming, 1 s and 4 kB behind.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "health/snapshot.h"
+
+namespace pgvigil::http {
+
+inline health::MemberSnapshot healthy_member(std::string name, health::MemberRole role, std::int64_t timeline = 1) {
+  health::MemberSnapshot m;
+  m.name = std::move(name);
+  m.role = role;
+  m.reachable = true;
+  m.checked = true;
+  m.status = health::Status::healthy;
+  m.timeline = timeline;
+  if (role == health::MemberRole::replica) m.replication = {1.0, 4096, true, false, std::nullopt};
+  return m;
+}
+
+inline health::Reason bare_reason(std::string check, health::Severity severity) {
+  health::Reason r;
+  r.check = std::move(check);
+  r.severity = severity;
+  return r;
+}
+
+}  // namespace pgvigil::http
