@@ -22,9 +22,9 @@ void CircuitBreaker::record_success() {
   next_attempt_ = {};
 }
 
-void CircuitBreaker::record_failure(SteadyTime now) {
+void CircuitBreaker::record_failure(SteadyTime now, bool retryable) {
   probing_ = false;
-  next_attempt_ = now + backoff_.delay(failures_, random_());
+  next_attempt_ = now + (retryable ? backoff_.delay(failures_, random_()) : backoff_.max());
   ++failures_;
   if (failures_ >= open_after_) state_ = CircuitState::open;
 }

@@ -6,7 +6,8 @@
 //     ▲                                                ▲                                 │
 //     └───────────────────── success ──────────────────┴──────────── failure ────────────┘
 //
-// Every failure, open or not, schedules the next attempt after a backoff delay with full jitter.
+// Every failure, open or not, schedules the next attempt after a backoff delay with full jitter;
+// a failure that is not retryable waits the backoff's maximum.
 #pragma once
 
 #include <functional>
@@ -26,7 +27,9 @@ class CircuitBreaker {
   // time moves to half-open and returns true; further calls return false until it resolves.
   bool allow_attempt(SteadyTime now);
   void record_success();
-  void record_failure(SteadyTime now);
+  // A failure that retrying cannot fix by itself (a wrong password, a missing role) waits the
+  // longest step at once, so it does not fill the server's log while a person fixes it.
+  void record_failure(SteadyTime now, bool retryable = true);
 
   CircuitState state() const { return state_; }
   int consecutive_failures() const { return failures_; }

@@ -69,7 +69,7 @@ std::expected<db::Connection, db::Error> ConnectionPool::open_one(std::unique_lo
     last_error_.reset();
   } else {
     ++counters_.connect_failures;
-    circuit_.record_failure(clock_.now());
+    circuit_.record_failure(clock_.now(), opened.error().retryable);
     last_error_ = opened.error();
     cv_.notify_all();  // a waiter may take the freed slot
   }

@@ -15,6 +15,7 @@ class Backoff {
 
   Duration ceiling(int attempt) const;                // attempt 0 = the first retry
   Duration delay(int attempt, double unit_random) const;  // unit_random in [0, 1)
+  Duration max() const { return max_; }
 
  private:
   Duration base_;

@@ -200,6 +200,40 @@ TEST(Pool, ConnectAttemptsToAClosedPortFollowTheBackoffSchedule) {
   EXPECT_EQ(pool.stats().circuit, pool::CircuitState::open);
 }
 
+TEST(Pool, AWrongPasswordIsAnAuthenticationErrorRetriedOnlyAtTheSlowestPace) {
+  auto pg = PgCluster::start({.with_replica = false});
+  auto config = cluster_config(pg, 1);
+  config.retry = {.base = 100ms, .max = 3s, .multiplier = 2.0, .circuit_after = 3};
+  const db::Interrupter interrupter;
+  std::atomic<int> attempts{0};
+  auto spec_source = [&]() -> std::expected<db::ConnectSpec, std::string> {
+    ++attempts;
+    db::ConnectSpec spec;
+    spec.params = config.members[0].params;
+    spec.password = "not-the-password";
+    return spec;
+  };
+  // The draw pinned at 0 would let a retryable failure be retried at once.
+  pool::ConnectionPool pool("db1", config.pool, config.retry, spec_source, real_clock(), interrupter, {},
+                            [] { return 0.0; });
+  auto first = pool.acquire();
+  ASSERT_FALSE(first);
+  EXPECT_EQ(first.error().kind, db::ErrorKind::authentication);
+  EXPECT_EQ(first.error().to_string().find("not-the-password"), std::string::npos);
+  const auto start = Clock::now();
+  while (Clock::now() - start < 2500ms) {
+    auto lease = pool.acquire();  // a check every 20 ms
+    ASSERT_FALSE(lease);
+    EXPECT_EQ(lease.error().kind, db::ErrorKind::authentication);
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(attempts.load(), 1) << "a wrong password waits retry.max (3 s) before the next attempt";
+  EXPECT_TRUE(eventually([&] {
+    (void)pool.acquire();
+    return attempts.load() == 2;
+  }, 2s));
+}
+
 TEST(Pool, JitteredWaitsStayWithinTheirCeilings) {
   config::RetryConfig retry{.base = 100ms, .max = 800ms, .multiplier = 2.0, .circuit_after = 1};
   const db::Interrupter interrupter;

@@ -33,6 +33,16 @@ TEST(CircuitBreaker, EachFailureWaitsOneBackoffStepAndTheCircuitOpensAfterN) {
   }
 }
 
+TEST(CircuitBreaker, AFailureRetryingCannotFixWaitsTheLongestStepAtOnce) {
+  auto breaker = make(0.0);  // jitter would allow an immediate retry of a retryable failure
+  const SteadyTime t0{};
+  breaker.record_failure(t0, /*retryable=*/false);
+  EXPECT_EQ(breaker.next_attempt(), t0 + 30s);
+  EXPECT_FALSE(breaker.allow_attempt(t0 + 29s));
+  breaker.record_failure(t0 + 30s, /*retryable=*/true);
+  EXPECT_EQ(breaker.next_attempt(), t0 + 30s) << "a retryable failure follows the jittered schedule";
+}
+
 TEST(CircuitBreaker, HalfOpenLetsExactlyOneProbeThrough) {
   auto breaker = make(1.0, 1);
   const SteadyTime t0{};
