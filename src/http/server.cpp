@@ -114,6 +114,20 @@ struct HttpServer::Impl {
     server->Patch(".*", handle);
     server->Delete(".*", handle);
     server->Options(".*", handle);
+    // For a POST, PUT, PATCH or DELETE that announces no body (no Content-Length, no
+    // Transfer-Encoding: what `curl -X POST URL` sends) the library waits out the read timeout for
+    // one and then answers 400. HTTP/1.1 says such a request has an empty body, and no endpoint
+    // here reads a body: route it at once.
+    server->set_pre_routing_handler([handle](const httplib::Request& wire_request, httplib::Response& wire_response) {
+      const auto& method = wire_request.method;
+      const bool may_carry_body = method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+      if (!may_carry_body || wire_request.has_header("Content-Length") ||
+          wire_request.has_header("Transfer-Encoding")) {
+        return httplib::Server::HandlerResponse::Unhandled;
+      }
+      handle(wire_request, wire_response);
+      return httplib::Server::HandlerResponse::Handled;
+    });
     // Answers the library makes itself (malformed request, payload too large) get a JSON body too.
     // (The library calls this for every status >= 400, the router's included: leave those be.)
     server->set_error_handler(httplib::Server::HandlerWithResponse(

@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 #include <postgresql/libpq-fe.h>
 
+#include "pg_cluster.h"
 #include "polling.h"
 #include "ports.h"
 #include "subprocess.h"
@@ -310,5 +311,25 @@ class PgSession {
 inline double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
+
+// A primary and a replica started once for a whole suite; each test runs its own daemon.
+class SharedClusterTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { cluster_ = new testing::PgCluster(testing::PgCluster::start({})); }
+  static void TearDownTestSuite() {
+    delete cluster_;
+    cluster_ = nullptr;
+  }
+
+  // Members named "primary" and "replica".
+  static DaemonConfig both_members() {
+    DaemonConfig config;
+    config.members = {{"primary", cluster_->port(testing::PgCluster::kPrimary), cluster_->password_file()},
+                      {"replica", cluster_->port(testing::PgCluster::kReplica), cluster_->password_file()}};
+    return config;
+  }
+
+  static inline testing::PgCluster* cluster_ = nullptr;
+};
 
 }  // namespace pgvigil::acceptance

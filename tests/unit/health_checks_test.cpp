@@ -86,6 +86,7 @@ TEST(HealthChecks, CacheHitIsBadWhenItFalls) {
 
 TEST(HealthChecks, CacheHitNeedsEnoughBlocksAndSurvivesAReset) {
   EXPECT_DOUBLE_EQ(*cache_hit_between({1000, 100}, {10000, 1100}), 0.9);
+  EXPECT_FALSE(cache_hit_between({1000, 100}, {8000, 1100})) << "8,000 blocks: a quiet server's catalog reads";
   EXPECT_FALSE(cache_hit_between({1000, 100}, {1100, 110})) << "too few blocks to judge";
   EXPECT_FALSE(cache_hit_between({1000, 100}, {10, 1})) << "counters reset";
 }
