@@ -65,19 +65,6 @@ std::optional<double> reload_successful(const DaemonUnderTest& daemon) {
   return metric_sample(scrape.body, "pgvigil_config_last_reload_successful");
 }
 
-// The primary's member document, fetched until `done` accepts it or the limit passes; the last
-// one seen is returned either way so a failed assertion can print it.
-template <class Predicate>
-Json poll_primary(const DaemonUnderTest& daemon, Predicate&& done, std::chrono::milliseconds limit) {
-  Json primary;
-  testing::poll_until(
-      [&] {
-        primary = member_of(daemon.health(), "primary");
-        return done(primary);
-      },
-      limit, 100ms);
-  return primary;
-}
 
 std::string checked_at(const Json& member) {
   return member.is_object() ? member.value("checked_at", "") : std::string();
@@ -135,7 +122,7 @@ PgCluster* AdminReload::cluster_ = nullptr;
 TEST_F(AdminReload, PostNeedsTheTrimmedTokenAndAppliesTheEditedFile) {
   DaemonUnderTest daemon(dir_, config_);
   ASSERT_TRUE(daemon.wait_ready()) << daemon.log();
-  Json primary = poll_primary(daemon, healthy_without_connections_reason, kEffectLimit);
+  Json primary = poll_member(daemon, "primary", healthy_without_connections_reason, kEffectLimit);
   ASSERT_TRUE(healthy_without_connections_reason(primary)) << primary.dump();
 
   rewrite_config(daemon, with_tiny_connections_warning());
@@ -158,7 +145,7 @@ TEST_F(AdminReload, PostNeedsTheTrimmedTokenAndAppliesTheEditedFile) {
   EXPECT_EQ(allowed.json().value("status", ""), "ok") << allowed.body;
   EXPECT_EQ(occurrences(daemon.log(), kReloadStarted), 1u) << daemon.log();
 
-  primary = poll_primary(daemon, warns_about_connections, kEffectLimit);
+  primary = poll_member(daemon, "primary", warns_about_connections, kEffectLimit);
   EXPECT_TRUE(warns_about_connections(primary)) << "the edited threshold is not in force: " << primary.dump();
   EXPECT_EQ(reload_successful(daemon), 1.0);
 }
@@ -180,13 +167,13 @@ TEST_F(AdminReload, PostWithoutContentLengthIsAnsweredAtOnce) {
 TEST_F(AdminReload, SighupAppliesTheEditedFile) {
   DaemonUnderTest daemon(dir_, with_tiny_connections_warning());
   ASSERT_TRUE(daemon.wait_ready()) << daemon.log();
-  Json primary = poll_primary(daemon, warns_about_connections, kEffectLimit);
+  Json primary = poll_member(daemon, "primary", warns_about_connections, kEffectLimit);
   ASSERT_TRUE(warns_about_connections(primary)) << primary.dump();
 
   rewrite_config(daemon, config_);  // back to the default connections thresholds
   daemon.signal(SIGHUP);
 
-  primary = poll_primary(daemon, healthy_without_connections_reason, kEffectLimit);
+  primary = poll_member(daemon, "primary", healthy_without_connections_reason, kEffectLimit);
   EXPECT_TRUE(healthy_without_connections_reason(primary)) << "the edited file is not in force: " << primary.dump()
                                                            << "\n" << daemon.log();
   EXPECT_EQ(occurrences(daemon.log(), kReloadStarted), 1u) << daemon.log();
@@ -213,7 +200,7 @@ TEST_F(AdminReload, ABrokenFileIsRefusedAndTheRunningConfigStays) {
 
   // Cycles after the refusal still judge with the old thresholds.
   const std::string refused_at = checked_at(member_of(daemon.health(), "primary"));
-  Json primary = poll_primary(daemon, [&](const Json& m) { return checked_at(m) != refused_at; }, kEffectLimit);
+  Json primary = poll_member(daemon, "primary", [&](const Json& m) { return checked_at(m) != refused_at; }, kEffectLimit);
   EXPECT_NE(checked_at(primary), refused_at) << "no cycle after the refused reload";
   EXPECT_TRUE(healthy_without_connections_reason(primary)) << primary.dump();
   EXPECT_EQ(daemon.get("/health").status, 200);
@@ -232,7 +219,7 @@ TEST_F(AdminReload, ABrokenFileIsRefusedAndTheRunningConfigStays) {
   const auto accepted = post_reload(daemon, kRightToken);
   EXPECT_EQ(accepted.status, 200) << accepted.body << accepted.error;
   EXPECT_TRUE(testing::poll_until([&] { return reload_successful(daemon) == 1.0; }, 5s, 50ms));
-  primary = poll_primary(daemon, warns_about_connections, kEffectLimit);
+  primary = poll_member(daemon, "primary", warns_about_connections, kEffectLimit);
   EXPECT_TRUE(warns_about_connections(primary)) << primary.dump();
 }
 

@@ -312,6 +312,21 @@ inline double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// The member document of `member`, fetched until `done` accepts it or the limit passes; the last
+// one seen is returned either way so a failed assertion can print it.
+template <class Predicate>
+Json poll_member(const DaemonUnderTest& daemon, const std::string& member, Predicate&& done,
+                 std::chrono::milliseconds limit) {
+  Json seen;
+  testing::poll_until(
+      [&] {
+        seen = member_of(daemon.health(), member);
+        return done(seen);
+      },
+      limit, std::chrono::milliseconds(100));
+  return seen;
+}
+
 // A primary and a replica started once for a whole suite; each test runs its own daemon.
 class SharedClusterTest : public ::testing::Test {
  protected:

@@ -27,20 +27,6 @@ DaemonConfig primary_only(const PgCluster& pg) {
 
 std::string message_of(const Json* reason) { return reason ? reason->value("message", "") : std::string(); }
 
-// The primary's member document, fetched until `done` accepts it or the limit passes; the last
-// document seen is returned either way so a failed assertion can print it.
-template <class Predicate>
-Json poll_primary(const DaemonUnderTest& daemon, Predicate&& done, std::chrono::milliseconds limit) {
-  Json primary;
-  testing::poll_until(
-      [&] {
-        primary = member_of(daemon.health(), "primary");
-        return done(primary);
-      },
-      limit, 100ms);
-  return primary;
-}
-
 int setting(const PgCluster& pg, const std::string& name) {
   const auto rows = pg.exec(PgCluster::kPrimary, "SELECT current_setting('" + name + "')::int");
   return std::stoi(rows.at(0).at(0).value());
@@ -77,8 +63,8 @@ TEST(HealthSessions, IdleLockHolderAndItsWaiterAreReportedWithTheirPids) {
   const std::string holder_pid = std::to_string(holder.backend_pid());
   const std::string waiter_pid = std::to_string(waiter.backend_pid());
   const std::string blocked_by = "pid " + waiter_pid + " blocked by pid(s) " + holder_pid;
-  Json primary = poll_primary(
-      daemon,
+  Json primary = poll_member(
+      daemon, "primary",
       [&](const Json& m) {
         return message_of(reason_of(m, "blocking")).find(blocked_by) != std::string::npos &&
                message_of(reason_of(m, "idle_in_transaction")).find("pid " + holder_pid) != std::string::npos &&
@@ -102,8 +88,8 @@ TEST(HealthSessions, IdleLockHolderAndItsWaiterAreReportedWithTheirPids) {
 
   // Ending the transaction lets the waiter through; neither session is a problem any more.
   holder.exec("ROLLBACK");
-  primary = poll_primary(
-      daemon,
+  primary = poll_member(
+      daemon, "primary",
       [](const Json& m) { return m.is_object() && !reason_of(m, "blocking") && !reason_of(m, "idle_in_transaction"); },
       kReasonLimit);
   EXPECT_EQ(reason_of(primary, "blocking"), nullptr) << primary.dump(2);
@@ -120,7 +106,7 @@ TEST(HealthSessions, ConnectionsPastTheWarningRatioDegradeThePrimaryUntilTheyClo
   DaemonUnderTest daemon(dir, config);
   ASSERT_TRUE(daemon.wait_ready()) << daemon.log();
 
-  Json primary = poll_primary(daemon, [](const Json& m) { return status_of(m) == "healthy"; }, kReasonLimit);
+  Json primary = poll_member(daemon, "primary", [](const Json& m) { return status_of(m) == "healthy"; }, kReasonLimit);
   ASSERT_EQ(status_of(primary), "healthy") << "the idle primary should start healthy:\n" << primary.dump(2);
 
   // Non-superusers may use max_connections - superuser_reserved_connections slots; open one
@@ -132,8 +118,8 @@ TEST(HealthSessions, ConnectionsPastTheWarningRatioDegradeThePrimaryUntilTheyClo
   std::vector<PgSession> crowd;
   for (int i = 0; i < sessions; ++i) crowd.emplace_back(pg.port(PgCluster::kPrimary), "app");
 
-  primary = poll_primary(
-      daemon, [](const Json& m) { return reason_of(m, "connections") && status_of(m) == "degraded"; }, kReasonLimit);
+  primary = poll_member(
+      daemon, "primary", [](const Json& m) { return reason_of(m, "connections") && status_of(m) == "degraded"; }, kReasonLimit);
   const Json* connections = reason_of(primary, "connections");
   ASSERT_NE(connections, nullptr) << primary.dump(2);
   EXPECT_EQ(status_of(primary), "degraded") << primary.dump(2);
@@ -148,8 +134,8 @@ TEST(HealthSessions, ConnectionsPastTheWarningRatioDegradeThePrimaryUntilTheyClo
   EXPECT_LE(used, sessions + 2) << primary.dump(2);
 
   crowd.clear();
-  primary = poll_primary(
-      daemon, [](const Json& m) { return m.is_object() && !reason_of(m, "connections") && status_of(m) == "healthy"; },
+  primary = poll_member(
+      daemon, "primary", [](const Json& m) { return m.is_object() && !reason_of(m, "connections") && status_of(m) == "healthy"; },
       kReasonLimit);
   EXPECT_EQ(reason_of(primary, "connections"), nullptr) << primary.dump(2);
   EXPECT_EQ(status_of(primary), "healthy") << primary.dump(2);
