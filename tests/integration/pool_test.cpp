@@ -5,6 +5,7 @@
 #include <atomic>
 #include <mutex>
 #include <cmath>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -157,6 +158,56 @@ TEST(Pool, PromotedReplicaBecomesThePrimaryAndTheOldOneComingBackIsASplitBrain) 
   const auto topology = runtime.pools().topology();
   EXPECT_EQ(topology.primary, "db2") << "the higher timeline wins";
   EXPECT_EQ(topology.fenced, std::vector<std::string>{"db1"});
+}
+
+TEST(Pool, ReadsGoToAReachableReplicaAndFallBackToThePrimary) {
+  auto pg = PgCluster::start({});
+  auto config = cluster_config(pg);
+  config.health.interval = 500ms;
+  cluster::ClusterRuntime runtime(config, real_clock());
+  auto& pools = runtime.pools();
+  ASSERT_TRUE(eventually([&] { return pools.topology().primary == "db1"; }, 5s));
+  auto in_recovery = [](pool::Lease& lease) {
+    auto rows = lease->query("SELECT pg_is_in_recovery()::text AS r", 2s);
+    return rows && rows->get(0, "r") == "true";
+  };
+  ASSERT_TRUE(eventually([&] {
+    auto read = pools.acquire_for_read();
+    return read && read->first == "db2" && in_recovery(read->second);
+  }, 5s));
+  {
+    auto primary = pools.acquire_primary();
+    ASSERT_TRUE(primary);
+    EXPECT_FALSE(in_recovery(*primary));
+  }
+
+  pg.stop(1);
+  ASSERT_TRUE(eventually([&] {
+    auto read = pools.acquire_for_read();
+    return read && read->first == "db1" && !in_recovery(read->second);
+  }, 5s)) << "with the replica down, reads fall back to the primary";
+  auto primary = pools.acquire_primary();
+  ASSERT_TRUE(primary) << "the primary is still served";
+}
+
+TEST(Pool, ARotatedPasswordFileIsUsedByTheNextConnectWithoutARestart) {
+  auto pg = PgCluster::start({.with_replica = false});
+  auto config = cluster_config(pg, 1);
+  const std::string password_file = pg.base_dir() + "/rotating.password";
+  std::ofstream(password_file) << pg.password() << "\n";
+  config.members[0].password_file = password_file;
+  pool::PoolManager manager(config, real_clock(), {});
+  auto& pool = *manager.pool("db1");
+  { ASSERT_TRUE(pool.acquire()); }
+
+  pg.exec(0, "ALTER ROLE pgvigil PASSWORD 'rotated-s3cret'");
+  std::ofstream(password_file, std::ios::trunc) << "rotated-s3cret\n";
+  pg.exec(0, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pgvigil'");
+  ASSERT_TRUE(eventually([&] { return pgvigil_sessions(pg, 0) == 0; }, 5s));
+
+  ASSERT_TRUE(eventually([&] { return pool.acquire().has_value(); }, 5s)) << "the new password was read";
+  EXPECT_EQ(pgvigil_sessions(pg, 0), 1);
+  EXPECT_GE(pool.stats().connects, 2u);
 }
 
 TEST(Pool, ConnectAttemptsToAClosedPortFollowTheBackoffSchedule) {
