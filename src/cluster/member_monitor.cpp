@@ -113,6 +113,12 @@ void MemberMonitor::cycle(std::stop_token stop) {
   const auto& role = obs.role;
   pools_.report_role(pool::RoleReport{member_, true, role.in_recovery, role.timeline, role.system_identifier});
   last_role_ = role.in_recovery ? health::MemberRole::replica : health::MemberRole::primary;
+  if (role.in_recovery) {
+    obs.caught_up_at = caught_up_at_;
+    if (health::caught_up(obs)) caught_up_at_ = role.server_now;
+  } else {
+    caught_up_at_.reset();
+  }
 
   auto evaluation = health::evaluate_checks(obs, health_);
   health::MemberSnapshot next;
@@ -151,6 +157,7 @@ void MemberMonitor::cycle(std::stop_token stop) {
 
 void MemberMonitor::mark_down(const db::Error& error, SteadyTime started) {
   pools_.report_unreachable(member_);
+  caught_up_at_.reset();  // what comes back may be another server's data (a restore, a rebuild)
   health::MemberSnapshot next;
   next.name = member_;
   next.reachable = false;

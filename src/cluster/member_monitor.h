@@ -54,6 +54,7 @@ class MemberMonitor {
   SteadyTime next_costly_{};
   health::Observations costly_;  // the costly checks' last answers, reused between their runs
   std::optional<std::pair<double, double>> last_cache_blocks_;
+  std::optional<double> caught_up_at_;  // replica: server clock of the last cycle that saw it caught up
   std::string last_logged_;
   std::uint64_t cycles_ = 0;
 

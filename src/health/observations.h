@@ -94,6 +94,7 @@ struct Observations {
   std::optional<WriteProbeObservation> write_probe;  // primary, when enabled
   std::optional<double> heartbeat_age_seconds;       // replica, when enabled and a heartbeat exists
   std::optional<Lsn> primary_lsn;  // for a replica: the primary's position, read just before
+  std::optional<double> caught_up_at;  // for a replica: server_now of the last cycle that saw it caught up
   double latency_seconds = 0;      // the cycle's round trip
   std::map<std::string, double> check_seconds;
 };

@@ -29,6 +29,15 @@ const std::string_view kArchiverSql =
     "THEN extract(epoch FROM now() - coalesce(last_archived_time, stats_reset)) END) "
     "FROM pg_catalog.pg_stat_archiver)";
 
+bool caught_up(const Observations& obs) {
+  const auto& r = obs.role;
+  if (!r.replay_lsn) return false;
+  if (obs.primary_lsn && *r.replay_lsn >= *obs.primary_lsn) return true;
+  // A streaming replica that has replayed all it received is not behind in time: what the primary
+  // wrote since is in transit, counted in bytes.
+  return r.wal_receiver_status == "streaming" && r.receive_lsn && *r.replay_lsn >= *r.receive_lsn;
+}
+
 ReplicationView replication_view(const Observations& obs) {
   const auto& r = obs.role;
   ReplicationView v;
@@ -40,10 +49,18 @@ ReplicationView replication_view(const Observations& obs) {
   } else if (r.receive_lsn) {
     v.lag_bytes = static_cast<double>(*r.receive_lsn > *r.replay_lsn ? *r.receive_lsn - *r.replay_lsn : 0);
   }
-  if (v.lag_bytes && *v.lag_bytes == 0) {
+  if (caught_up(obs)) {
     v.lag_seconds = 0.0;
-  } else if (r.replay_timestamp) {
-    v.lag_seconds = std::max(0.0, r.server_now - *r.replay_timestamp);
+    return v;
+  }
+  // Behind: whatever is not replayed was written after the last replayed commit and after the
+  // replica was last seen caught up, so its age is at most the smaller of the two. The commit's
+  // age alone overstates: on a quiet primary the pending WAL often holds no commit at all
+  // (standby snapshots, checkpoints, page pruning), and a fresh replica has no commit to date.
+  if (r.replay_timestamp) v.lag_seconds = std::max(0.0, r.server_now - *r.replay_timestamp);
+  if (obs.caught_up_at) {
+    const double since_caught_up = std::max(0.0, r.server_now - *obs.caught_up_at);
+    v.lag_seconds = v.lag_seconds ? std::min(*v.lag_seconds, since_caught_up) : since_caught_up;
   }
   return v;
 }

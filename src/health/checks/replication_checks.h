@@ -7,10 +7,14 @@
 
 namespace pgvigil::health {
 
+// Whether a replica has replayed all the primary had written when this cycle read its position,
+// or, streaming, all it has received.
+bool caught_up(const Observations& obs);
+
 // The replica's view of its lag. Bytes: the primary's position (read just before this cycle) less
 // the replay position, or received less replayed when the primary is unknown. Seconds: zero when
-// replay has caught up (whatever pg_last_xact_replay_timestamp() says on an idle primary), else
-// the age of the last replayed transaction.
+// caught up (whatever pg_last_xact_replay_timestamp() says on an idle primary), else the age of the
+// last replayed transaction or the time since the replica was last seen caught up, the smaller.
 ReplicationView replication_view(const Observations& obs);
 
 extern const std::string_view kSlotsSql;
