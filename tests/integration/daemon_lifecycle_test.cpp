@@ -44,7 +44,9 @@ std::string member_yaml(const std::string& name, int port, const std::string& pa
 }
 
 std::string config_yaml(const std::string& members, const std::string& interval = "1s") {
-  return "daemon:\n  log: { level: info }\nclusters:\n  - name: main\n    members:\n" + members +
+  // A port of its own: the default 9188 may be taken by a demo or by a test running alongside.
+  return "daemon:\n  log: { level: info }\nhttp:\n  listen: 127.0.0.1:" + std::to_string(testing::free_port()) +
+         "\nclusters:\n  - name: main\n    members:\n" + members +
          "    retry: { base: 100ms, max: 1s }\n    health: { interval: " + interval + " }\n";
 }
 
