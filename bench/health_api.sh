@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Measures pgvigil against a throwaway PostgreSQL primary + streaming replica on loopback:
 #   1. HTTP: /health, a replica probe and /metrics under wrk (requests/s, p50, p99);
-#   2. database cost per check cycle, from pg_stat_statements of pgvigil's own role, and whether
-#      the HTTP load adds any statement;
+#   2. database cost per check cycle, from pg_stat_statements of pgvigil's own role (planning
+#      too: track_planning is turned on on the throwaway servers), and whether the HTTP load
+#      adds any statement;
 #   3. memory of the daemon (RssAnon, VmRSS) after the load, beside postgres_exporter's;
 #   4. CPU time of the daemon per check cycle over an idle window.
 # Prints Markdown on stdout (progress on stderr) with a verdict for each target.
@@ -42,6 +43,7 @@ bench_init health-api
 load_before=$(cut -d" " -f1-3 /proc/loadavg)
 bench_log "starting PostgreSQL primary + replica"
 bench_start_cluster
+bench_track_planning "$BENCH_PRIMARY_PORT" "$BENCH_REPLICA_PORT"
 bench_log "starting pgvigil (health.interval $interval)"
 bench_start_pgvigil "$interval"
 pid=$bench_pgvigil_pid
@@ -94,18 +96,24 @@ bench_pgss_diff "$bench_dir/pgss.0" "$bench_dir/pgss.1" >"$bench_dir/idle.diff"
 # primary's WAL position on the primary (to judge its lag), so those count for the replica.
 result=$(awk -F'\t' '
   { member = $1; if ($1 == "primary" && $5 ~ /pg_current_wal_lsn\(\)/) member = "replica"
-    calls[member] += $3; ms[member] += $4 }
-  END { printf "%d %.3f %d %.3f\n", calls["primary"], ms["primary"], calls["replica"], ms["replica"] }' \
-  "$bench_dir/idle.diff")
-read -r idle_stmt_p idle_ms_p idle_stmt_r idle_ms_r <<<"$result"
+    calls[member] += $3; ms[member] += $4; plan[member] += $6 }
+  END {
+    printf "%d %.3f %.3f %d %.3f %.3f\n", calls["primary"], ms["primary"], plan["primary"],
+      calls["replica"], ms["replica"], plan["replica"]
+  }' "$bench_dir/idle.diff")
+read -r idle_stmt_p idle_ms_p idle_plan_p idle_stmt_r idle_ms_r idle_plan_r <<<"$result"
 idle_stmt=$((idle_stmt_p + idle_stmt_r))
 idle_ms=$(awk -v a="$idle_ms_p" -v b="$idle_ms_r" 'BEGIN { printf "%.3f", a + b }')
+idle_plan=$(awk -v a="$idle_plan_p" -v b="$idle_plan_r" 'BEGIN { printf "%.3f", a + b }')
 stmt_per_cycle=$(per "$idle_stmt" "$idle_cycles")
 ms_per_cycle=$(per "$idle_ms" "$idle_cycles" %.3f)
 stmt_per_cycle_p=$(per "$idle_stmt_p" "$idle_cycles_p")
 stmt_per_cycle_r=$(per "$idle_stmt_r" "$idle_cycles_r")
 ms_per_cycle_p=$(per "$idle_ms_p" "$idle_cycles_p" %.3f)
 ms_per_cycle_r=$(per "$idle_ms_r" "$idle_cycles_r" %.3f)
+plan_per_cycle=$(per "$idle_plan" "$idle_cycles" %.3f)
+plan_per_cycle_p=$(per "$idle_plan_p" "$idle_cycles_p" %.3f)
+plan_per_cycle_r=$(per "$idle_plan_r" "$idle_cycles_r" %.3f)
 
 # CPU: the whole process from utime+stime (ticks), and per thread group from schedstat (ns).
 cpu_ms_ticks=$(awk -v t=$((ticks1 - ticks0)) -v hz="$clk_tck" 'BEGIN { printf "%.1f", t * 1000 / hz }')
@@ -230,6 +238,7 @@ exporter_pss_kb=""
 exporter_threads=""
 exporter_stmt_per_scrape=""
 exporter_ms_per_scrape=""
+exporter_plan_per_scrape=""
 exporter_version=""
 
 # The exporter's binary: the installed one, else one unpacked from the Debian package into the
@@ -275,8 +284,8 @@ run_exporter() {
   done
   bench_pgss_sample bench_exporter primary "$BENCH_PRIMARY_PORT" >"$bench_dir/pgss.e1"
   result=$(bench_pgss_diff "$bench_dir/pgss.e0" "$bench_dir/pgss.e1" |
-    awk -F'\t' -v n="$exporter_scrapes" '{ c += $3; t += $4 } END { printf "%.1f %.2f\n", c / n, t / n }')
-  read -r exporter_stmt_per_scrape exporter_ms_per_scrape <<<"$result"
+    awk -F'\t' -v n="$exporter_scrapes" '{ c += $3; t += $4; p += $6 } END { printf "%.1f %.2f %.2f\n", c / n, t / n, p / n }')
+  read -r exporter_stmt_per_scrape exporter_ms_per_scrape exporter_plan_per_scrape <<<"$result"
   exporter_rss_kb=$(bench_status_kb "$exporter_pid" VmRSS)
   exporter_anon_kb=$(bench_status_kb "$exporter_pid" RssAnon)
   exporter_pss_kb=$(bench_pss_kb "$exporter_pid")
@@ -320,23 +329,26 @@ Load average (1, 5, 15 min) at the start: $load_before; at the end: $(cut -d" " 
 | \`/metrics\` | $metrics_rps | ${metrics_p50} ms | ${metrics_p99} ms | ${metrics_p99_lo}–${metrics_p99_hi} ms | $metrics_n | $metrics_bad | $metrics_err |
 | \`/metrics\`, wrk -t1 -c1, one run | $metrics1_rps | ${metrics1_p50} ms | ${metrics1_p99} ms | | $metrics1_n | $metrics1_bad | $metrics1_err |
 
-Rendering one \`/metrics\` exposition ($(curl -s --max-time 5 "http://127.0.0.1:$bench_http_port/metrics" | wc -c) bytes) took the daemon ${render_us} µs on average
+Non-2xx answers are the daemon's 503 for a cluster or member it judged unhealthy meanwhile (see
+the daemon log below). Rendering one \`/metrics\` exposition ($(curl -s --max-time 5 "http://127.0.0.1:$bench_http_port/metrics" | wc -c) bytes) took the daemon ${render_us} µs on average
 during the $wrk_connections-connection runs (its own \`pgvigil_scrape_duration_seconds\`).
 
 ### Database cost per cycle (pg_stat_statements of role $BENCH_ROLE, idle window of ${idle_seconds}s)
 
-| member | cycles | statements | statements / cycle | exec time | exec time / cycle |
-|---|---:|---:|---:|---:|---:|
-| primary | $idle_cycles_p | $idle_stmt_p | $stmt_per_cycle_p | ${idle_ms_p} ms | ${ms_per_cycle_p} ms |
-| replica | $idle_cycles_r | $idle_stmt_r | $stmt_per_cycle_r | ${idle_ms_r} ms | ${ms_per_cycle_r} ms |
-| all | $idle_cycles | $idle_stmt | $stmt_per_cycle | ${idle_ms} ms | ${ms_per_cycle} ms |
+| member | cycles | statements | statements / cycle | exec time | exec time / cycle | plan time / cycle |
+|---|---:|---:|---:|---:|---:|---:|
+| primary | $idle_cycles_p | $idle_stmt_p | $stmt_per_cycle_p | ${idle_ms_p} ms | ${ms_per_cycle_p} ms | ${plan_per_cycle_p} ms |
+| replica | $idle_cycles_r | $idle_stmt_r | $stmt_per_cycle_r | ${idle_ms_r} ms | ${ms_per_cycle_r} ms | ${plan_per_cycle_r} ms |
+| all | $idle_cycles | $idle_stmt | $stmt_per_cycle | ${idle_ms} ms | ${ms_per_cycle} ms | ${plan_per_cycle} ms |
 
-A replica's cycle reads the primary's WAL position on the primary; those statements count for
-the replica. Statements run in the window:
+Exec time is pg_stat_statements' total_exec_time; planning is counted apart (total_plan_time,
+with pg_stat_statements.track_planning turned on for this run). A replica's cycle reads the
+primary's WAL position on the primary; those statements count for the replica. Statements run
+in the window:
 
-| server | calls | exec time | per call | statement |
-|---|---:|---:|---:|---|
-$(awk -F'\t' '{ printf "| %s | %d | %.3f ms | %.3f ms | `%s…` |\n", $1, $3, $4, ($3 ? $4 / $3 : 0), $5 }' "$bench_dir/idle.diff")
+| server | calls | exec time | exec / call | plan / call | statement |
+|---|---:|---:|---:|---:|---|
+$(awk -F'\t' '{ printf "| %s | %d | %.3f ms | %.3f ms | %.3f ms | `%s…` |\n", $1, $3, $4, ($3 ? $4 / $3 : 0), ($3 ? $6 / $3 : 0), $5 }' "$bench_dir/idle.diff")
 
 During the wrk runs ($wrk_requests requests): $wrk_stmt statements in $wrk_cycles member cycles
 ($(per "$wrk_stmt" "$wrk_cycles") per member cycle; idle: $stmt_per_cycle); statements not seen before the load: $new_statements;
@@ -354,7 +366,7 @@ if [[ -n $exporter_rss_kb ]]; then
 | postgres_exporter $exporter_version, after $exporter_scrapes scrapes | $(bench_mb "$exporter_rss_kb") MiB | $(bench_mb "$exporter_anon_kb") MiB | | $(bench_mb "$exporter_pss_kb") MiB | | $exporter_threads |
 
 postgres_exporter on the same primary (a role with pg_monitor, default collectors) runs
-$exporter_stmt_per_scrape statements and $exporter_ms_per_scrape ms of execution per scrape.
+$exporter_stmt_per_scrape statements, $exporter_ms_per_scrape ms of execution and $exporter_plan_per_scrape ms of planning per scrape.
 REPORT
 else
   printf '\npostgres_exporter could not be measured: %s. Compared with its usual ~%d MiB VmRSS instead.\n' \
@@ -370,6 +382,14 @@ Whole process, utime+stime (ticks of 1/$clk_tck s): $cpu_ms_ticks ms = $cpu_per_
 | threads (schedstat) | count | CPU | per member cycle |
 |---|---:|---:|---:|
 $thread_groups
+
+### Daemon log
+
+Warnings, errors and member status changes the daemon logged during the run (at most 30 lines):
+
+\`\`\`
+$(awk '$2 ~ /^(warning|error|critical)$/ || /member=/' "$bench_dir/pgvigil.log" | cut -c1-200 | head -n 30)
+\`\`\`
 
 ### Targets
 

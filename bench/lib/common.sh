@@ -227,7 +227,8 @@ bench_psql() {
 }
 
 # bench_pgss_sample ROLE LABEL PORT...: one line per statement of ROLE in pg_stat_statements on
-# each server: label, queryid, calls, total_exec_time (ms), the start of the query text.
+# each server: label, queryid, calls, total_exec_time (ms), the start of the query text,
+# total_plan_time (ms; 0 unless pg_stat_statements.track_planning is on).
 # LABEL names the servers in order (e.g. "primary replica").
 bench_pgss_sample() {
   local role=$1
@@ -238,7 +239,7 @@ bench_pgss_sample() {
   for port in "$@"; do
     bench_psql "$port" "
       SELECT s.queryid, s.calls, s.total_exec_time,
-             left(regexp_replace(s.query, '\\s+', ' ', 'g'), 72)
+             left(regexp_replace(s.query, '\\s+', ' ', 'g'), 72), s.total_plan_time
         FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
        WHERE r.rolname = '$role'" | sed "s/^/${labels[i]}\t/"
     i=$((i + 1))
@@ -246,15 +247,25 @@ bench_pgss_sample() {
 }
 
 # bench_pgss_diff BEFORE AFTER: per statement differences between two samples: server, queryid,
-# calls, exec ms, query; busiest first; statements that did not run are left out.
+# calls, exec ms, query, plan ms; busiest first; statements that did not run are left out.
 bench_pgss_diff() {
   awk -F'\t' -v OFS='\t' '
-    NR == FNR { calls[$1 FS $2] = $3; ms[$1 FS $2] = $4; next }
+    NR == FNR { calls[$1 FS $2] = $3; ms[$1 FS $2] = $4; plan[$1 FS $2] = $6; next }
     {
       key = $1 FS $2
-      dc = $3 - calls[key]; dt = $4 - ms[key]
-      if (dc != 0) print $1, $2, dc, sprintf("%.3f", dt), $5
+      dc = $3 - calls[key]; dt = $4 - ms[key]; dp = $6 - plan[key]
+      if (dc != 0) print $1, $2, dc, sprintf("%.3f", dt), $5, sprintf("%.3f", dp)
     }' "$1" "$2" | sort -t$'\t' -k3,3nr
+}
+
+# bench_track_planning PORT...: turns pg_stat_statements.track_planning on, so that planning
+# time (which total_exec_time leaves out) is counted too.
+bench_track_planning() {
+  local port
+  for port in "$@"; do
+    bench_psql "$port" "ALTER SYSTEM SET pg_stat_statements.track_planning = on" >/dev/null
+    bench_psql "$port" "SELECT pg_reload_conf()" >/dev/null
+  done
 }
 
 # CPU time of a process in clock ticks (utime + stime of all its threads, dead ones included).
