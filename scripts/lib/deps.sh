@@ -10,7 +10,7 @@ PGVIGIL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PGVIGIL_DEBIAN_PACKAGES=(
   cmake ninja-build g++ pkg-config
   libpq-dev libyaml-cpp-dev libspdlog-dev libfmt-dev prometheus-cpp-dev libcpp-httplib-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libsystemd-dev libssl-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libssl-dev nlohmann-json3-dev
   postgresql-15 postgresql-contrib
   prometheus prometheus-alertmanager wrk python3 curl procps
 )

@@ -16,6 +16,9 @@ namespace pgvigil::app {
 namespace {
 
 constexpr std::chrono::milliseconds kControlTick{100};
+// Workers publish after every cycle; between cycles only time moves (staleness, liveness), which a
+// refresh a second catches soon enough while sparing a rebuild every tick.
+constexpr std::chrono::seconds kSnapshotRefresh{1};
 constexpr int kHttpThreads = 16;  // a kept-alive connection holds a thread: size for a few LBs
 constexpr std::chrono::seconds kReloadRequestTimeout{30};
 
@@ -65,6 +68,15 @@ void Daemon::swap_runtime(std::unique_ptr<Runtime> next) {
   runtime_ = std::move(next);
 }
 
+void Daemon::refresh_snapshot_if_due() {
+  bool due = false;
+  {
+    std::lock_guard lock(runtime_mutex_);
+    due = clock_.now() - last_published_ >= kSnapshotRefresh;
+  }
+  if (due) publish_snapshot();
+}
+
 void Daemon::publish_snapshot() {
   std::lock_guard lock(runtime_mutex_);
   if (!runtime_) return;
@@ -80,6 +92,7 @@ void Daemon::publish_snapshot() {
     const auto& lag = cluster.health.checks.at("replication_lag");
     next->probe_defaults[cluster.name] = health::ProbeDefaults{lag.warning.value_or(10), lag.warning_bytes.value_or(16.0 * 1024 * 1024)};
   }
+  last_published_ = next->taken_steady;
   store_.publish(std::move(next));
 }
 
@@ -116,6 +129,7 @@ bool Daemon::reload() {
     }
     spdlog::error("reload failed; keeping the running configuration");
     last_reload_ok_ = false;
+    publish_snapshot();  // the failed reload shows at once, not at the next refresh
     return false;
   }
   for (const auto& warning : loaded->warnings) spdlog::warn("{}", warning);
@@ -132,6 +146,7 @@ bool Daemon::reload() {
   }
   swap_runtime(build_runtime(config_));
   last_reload_ok_ = true;
+  publish_snapshot();  // the new set of clusters and members shows at once
   spdlog::info("configuration reloaded: {} cluster(s)", config_.clusters.size());
   return true;
 }
@@ -201,7 +216,7 @@ int Daemon::run() {
       notifier_.ready();
     }
     serve_reload_requests();
-    publish_snapshot();  // keeps liveness and staleness current even when no cycle finishes
+    refresh_snapshot_if_due();  // keeps liveness and staleness current even when no cycle finishes
     bool ready_now = false;
     std::string status;
     {

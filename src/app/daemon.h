@@ -51,6 +51,7 @@ class Daemon {
   std::unique_ptr<Runtime> build_runtime(const config::Config& config);
   void swap_runtime(std::unique_ptr<Runtime> next);
   void publish_snapshot();
+  void refresh_snapshot_if_due();
   static void stop_runtime(std::unique_ptr<Runtime> runtime);
   void apply_logging(const config::Config& config) const;
   bool first_cycle_done() const;
@@ -77,6 +78,7 @@ class Daemon {
   // while a runtime is built or stopped (stopping joins threads that may be waiting for it).
   mutable std::mutex runtime_mutex_;
   std::unique_ptr<Runtime> runtime_;
+  SteadyTime last_published_{};  // guarded by runtime_mutex_
 };
 
 }  // namespace pgvigil::app
