@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "member_builders.h"
+
 namespace pgvigil::http {
 namespace {
 
@@ -17,16 +19,11 @@ WallTime at(sys_days day, milliseconds since_midnight) { return WallTime(day) + 
 const WallTime kTaken = at(sys_days(2024y / May / 1), 12h + 3min + 4s + 123ms);
 
 health::MemberSnapshot primary_member() {
-  health::MemberSnapshot m;
-  m.name = "db1";
-  m.role = MemberRole::primary;
-  m.reachable = true;
-  m.checked = true;
+  health::MemberSnapshot m = healthy_member("db1", MemberRole::primary, 3);
   m.status = Status::degraded;
   m.checked_at = kTaken;
   m.latency_ms = 0.4;
   m.server_version = 150004;
-  m.timeline = 3;
   m.reasons = {{"connections", health::Severity::warning, "81%", "75%", "Connections are 81% used.", 0.81}};
   m.recommendations = {"Add a pooler."};
   m.connections = health::ConnectionsView{81, 100, 3, {{"active", 10}, {"idle", 71}}};
@@ -35,12 +32,7 @@ health::MemberSnapshot primary_member() {
 }
 
 health::MemberSnapshot replica_member() {
-  health::MemberSnapshot m;
-  m.name = "db2";
-  m.role = MemberRole::replica;
-  m.reachable = true;
-  m.checked = true;
-  m.status = Status::healthy;
+  health::MemberSnapshot m = healthy_member("db2", MemberRole::replica);
   m.checked_at = kTaken;
   m.replication = {2.5, std::nullopt, true, false, 7.5};
   return m;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "member_builders.h"
+#include "router_replies.h"
 
 namespace pgvigil::http {
 namespace {
@@ -18,16 +19,6 @@ using nlohmann::json;
 
 constexpr double kMiB = 1024.0 * 1024.0;
 
-health::Reason reason(std::string check, Severity severity) {
-  health::Reason r;
-  r.message = check + " crossed its threshold";
-  r.check = std::move(check);
-  r.severity = severity;
-  r.value = "v";
-  r.threshold = "t";
-  return r;
-}
-
 
 // main: a healthy primary and replicas in every state a replica probe distinguishes.
 health::ClusterSnapshot main_cluster() {
@@ -37,18 +28,18 @@ health::ClusterSnapshot main_cluster() {
   c.primary = "db1";
   auto degraded = healthy_member("db2", MemberRole::replica);
   degraded.status = Status::degraded;
-  degraded.reasons = {reason("connections", Severity::warning)};
+  degraded.reasons = {described_reason("connections", Severity::warning)};
   auto lagging = healthy_member("db3", MemberRole::replica);
   lagging.status = Status::degraded;
   lagging.replication.lag_seconds = 30;
-  lagging.reasons = {reason("replication_lag", Severity::warning)};
+  lagging.reasons = {described_reason("replication_lag", Severity::warning)};
   auto not_streaming = healthy_member("db4", MemberRole::replica);
   not_streaming.replication.streaming = false;
   auto down = healthy_member("db5", MemberRole::replica);
   down.reachable = false;
   down.status = Status::unhealthy;
   down.error = "connection refused";
-  down.reasons = {reason("unreachable", Severity::critical)};
+  down.reasons = {described_reason("unreachable", Severity::critical)};
   c.members = {healthy_member("db1", MemberRole::primary), degraded, lagging, not_streaming, down};
   return c;
 }
@@ -60,7 +51,7 @@ health::ClusterSnapshot split_cluster() {
   c.status = Status::unhealthy;
   c.split_brain = true;
   c.primary = "db2";
-  c.reasons = {reason("split_brain", Severity::critical)};
+  c.reasons = {described_reason("split_brain", Severity::critical)};
   auto old_primary = healthy_member("db1", MemberRole::primary, 1);
   old_primary.fenced = true;
   c.members = {old_primary, healthy_member("db2", MemberRole::primary, 2)};
@@ -104,14 +95,6 @@ class HttpRouterProbes : public ::testing::Test {
   Hooks hooks_;
 };
 
-json body(const Response& r) { return json::parse(r.body); }
-
-void expect_error(const Response& r, int status) {
-  EXPECT_EQ(r.status, status);
-  EXPECT_EQ(r.content_type, kJsonContentType);
-  EXPECT_TRUE(body(r).contains("error")) << r.body;
-}
-
 TEST_F(HttpRouterProbes, ClusterPrimaryAnswersWithThePrimarysJson) {
   const Response r = get("/clusters/main/primary");
   EXPECT_EQ(r.status, 200);
@@ -123,7 +106,7 @@ TEST_F(HttpRouterProbes, ClusterWithNoPrimaryAnswers503WithTheClusterAndWhy) {
   auto s = std::make_shared<health::Snapshot>(*healthy_snapshot());
   s->clusters[0].primary.reset();
   s->clusters[0].status = Status::unhealthy;
-  s->clusters[0].reasons = {reason("no_primary", Severity::critical)};
+  s->clusters[0].reasons = {described_reason("no_primary", Severity::critical)};
   snapshot_ = s;
   const Response r = get("/clusters/main/primary");
   EXPECT_EQ(r.status, 503);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "member_builders.h"
+#include "router_replies.h"
 
 namespace pgvigil::http {
 namespace {
@@ -15,7 +16,6 @@ namespace {
 using health::MemberRole;
 using health::Status;
 using nlohmann::json;
-
 
 health::ClusterSnapshot cluster(std::string name, Status status, std::optional<std::string> primary) {
   health::ClusterSnapshot c;
@@ -68,14 +68,6 @@ class HttpRouter : public ::testing::Test {
   int reloads_ = 0;
   std::pair<bool, std::string> reload_result_{true, ""};
 };
-
-json body(const Response& r) { return json::parse(r.body); }
-
-void expect_error(const Response& r, int status) {
-  EXPECT_EQ(r.status, status);
-  EXPECT_EQ(r.content_type, kJsonContentType);
-  EXPECT_TRUE(body(r).contains("error")) << r.body;
-}
 
 TEST_F(HttpRouter, HealthIs200WhenNoClusterIsUnhealthy) {
   snapshot_ = healthy_snapshot();

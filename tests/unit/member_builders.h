@@ -1,5 +1,5 @@
 // Snapshot parts built by hand for the HTTP tests: a member in good health in either role, and a
-// bare reason. A replica is streaming, 1 s and 4 kB behind.
+// reason, bare or with the words a person would read. A replica is streaming, 1 s and 4 kB behind.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +27,14 @@ inline health::Reason bare_reason(std::string check, health::Severity severity) 
   health::Reason r;
   r.check = std::move(check);
   r.severity = severity;
+  return r;
+}
+
+inline health::Reason described_reason(std::string check, health::Severity severity) {
+  health::Reason r = bare_reason(std::move(check), severity);
+  r.message = r.check + " crossed its threshold";
+  r.value = "v";
+  r.threshold = "t";
   return r;
 }
 
