@@ -13,6 +13,9 @@ namespace {
 
 double seconds_between(SteadyTime a, SteadyTime b) { return std::chrono::duration<double>(b - a).count(); }
 
+// Round trips are timed on the real clock whatever clock_ is: they measure the server.
+double seconds_since(SteadyTime sent) { return seconds_between(sent, std::chrono::steady_clock::now()); }
+
 // A refused connection or a session the server closed is certain; a timeout may be a blip.
 bool definitive(const db::Error& error) {
   return error.kind == db::ErrorKind::connection || error.kind == db::ErrorKind::authentication;
@@ -24,7 +27,7 @@ MemberMonitor::MemberMonitor(const config::ClusterConfig& cluster, const config:
                              pool::PoolManager& pools, const Clock& clock, std::function<void()> on_publish)
     : cluster_(cluster.name), member_(member.name), health_(cluster.health),
       regular_query_(health::build_cycle_query(cluster.health, false)),
-      costly_query_(health::build_cycle_query(cluster.health, true)), pools_(pools), clock_(clock),
+      with_costly_query_(health::build_cycle_query(cluster.health, true)), pools_(pools), clock_(clock),
       on_publish_(std::move(on_publish)), damper_(cluster.health.fail_after, cluster.health.recover_after) {
   snapshot_.name = member_;
   if (auto it = health_.checks.find("write_probe"); it != health_.checks.end() && it->second.enabled) {
@@ -47,9 +50,38 @@ health::MemberSnapshot MemberMonitor::snapshot() const {
 std::optional<health::Lsn> MemberMonitor::read_primary_lsn() {
   auto lease = pools_.acquire_primary();
   if (!lease) return std::nullopt;
-  auto result = (*lease)->query("SELECT pg_catalog.pg_current_wal_lsn()::text AS lsn", health_.query_timeout);
+  auto result =
+      (*lease)->query_prepared("SELECT pg_catalog.pg_current_wal_lsn()::text AS lsn", health_.query_timeout);
   if (!result) return std::nullopt;
   return health::parse_lsn(result->get(0, "lsn").value_or(""));
+}
+
+std::expected<void, db::Error> MemberMonitor::read_member(db::Connection& session, bool costly_due,
+                                                         health::Observations& obs) {
+  if (costly_due) {
+    const auto sent = std::chrono::steady_clock::now();
+    auto both = session.query_prepared(with_costly_query_, health_.query_timeout);
+    if (both) {
+      const double round_trip = seconds_since(sent);
+      health::read_cycle_row(*both, obs);
+      keep_costly(obs);
+      costly_.check_seconds["costly"] = round_trip;
+      // This round trip includes the costly checks' work (pg_database_size() walks the data
+      // directory): connectivity keeps the last regular one, an interval old, rather than
+      // report that work as a slow server.
+      obs.latency_seconds = last_regular_seconds_.value_or(round_trip);
+      return {};
+    }
+    if (!session.is_open()) return std::unexpected(both.error());
+    spdlog::warn("cluster={} member={} costly checks failed: {}", cluster_, member_, both.error().to_string());
+  }
+  const auto sent = std::chrono::steady_clock::now();
+  auto regular = session.query_prepared(regular_query_, health_.query_timeout);
+  if (!regular) return std::unexpected(regular.error());
+  obs.latency_seconds = seconds_since(sent);
+  last_regular_seconds_ = obs.latency_seconds;
+  health::read_cycle_row(*regular, obs);
+  return {};
 }
 
 void MemberMonitor::keep_costly(const health::Observations& fresh) {
@@ -58,6 +90,7 @@ void MemberMonitor::keep_costly(const health::Observations& fresh) {
   costly_.slots = fresh.slots;
   costly_.wal_dir_bytes = fresh.wal_dir_bytes;
   costly_.archiver = fresh.archiver;
+  costly_.database_size_bytes = fresh.database_size_bytes;
 }
 
 void MemberMonitor::cycle(std::stop_token stop) {
@@ -70,29 +103,9 @@ void MemberMonitor::cycle(std::stop_token stop) {
 
   auto lease = pools_.pool(member_)->acquire();
   if (!lease) return mark_down(lease.error(), started);
-  const auto sent = std::chrono::steady_clock::now();
-  auto regular = (*lease)->query(regular_query_, health_.query_timeout);
-  if (!regular) return mark_down(regular.error(), started);
-  obs.latency_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
-  obs.check_seconds["regular"] = obs.latency_seconds;
-  health::read_cycle_row(*regular, obs);
-
-  if (!costly_query_.empty() && started >= next_costly_) {
-    next_costly_ = started + health_.slow_checks_interval;
-    const auto costly_sent = std::chrono::steady_clock::now();
-    auto costly = (*lease)->query(costly_query_, health_.query_timeout);
-    if (costly) {
-      health::Observations fresh;
-      health::read_cycle_row(*costly, fresh);
-      keep_costly(fresh);
-      costly_.check_seconds["costly"] =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - costly_sent).count();
-    } else if (!(*lease)->is_open()) {
-      return mark_down(costly.error(), started);
-    } else {
-      spdlog::warn("cluster={} member={} costly checks failed: {}", cluster_, member_, costly.error().to_string());
-    }
-  }
+  const bool costly_due = started >= next_costly_;
+  if (costly_due) next_costly_ = started + health_.slow_checks_interval;
+  if (auto read = read_member(**lease, costly_due, obs); !read) return mark_down(read.error(), started);
   if (heartbeat_table_ && (*lease)->is_open()) {
     run_write_probe(**lease, *heartbeat_table_, member_, obs.role.in_recovery, health_.query_timeout, obs);
   }
@@ -102,6 +115,8 @@ void MemberMonitor::cycle(std::stop_token stop) {
   obs.slots = costly_.slots;
   obs.wal_dir_bytes = costly_.wal_dir_bytes;
   obs.archiver = costly_.archiver;
+  obs.database_size_bytes = costly_.database_size_bytes;
+  if (last_regular_seconds_) obs.check_seconds["regular"] = *last_regular_seconds_;
   if (auto it = costly_.check_seconds.find("costly"); it != costly_.check_seconds.end()) {
     obs.check_seconds["costly"] = it->second;
   }
@@ -158,6 +173,7 @@ void MemberMonitor::cycle(std::stop_token stop) {
 void MemberMonitor::mark_down(const db::Error& error, SteadyTime started) {
   pools_.report_unreachable(member_);
   caught_up_at_.reset();  // what comes back may be another server's data (a restore, a rebuild)
+  last_regular_seconds_.reset();  // says nothing of the server that comes back
   health::MemberSnapshot next;
   next.name = member_;
   next.reachable = false;

@@ -1,11 +1,13 @@
 // The health cycle of one member, on its own thread every health.interval: through the member's
-// pool, one statement for the regular checks and, every slow_checks_interval, one for the costly
-// ones; the answers are judged (health/checks), damped against flapping and published as a
+// pool, one prepared statement for the regular checks or, every slow_checks_interval, one for the
+// regular and the costly ones together (a replica first reads the primary's WAL position on the
+// primary); the answers are judged (health/checks), damped against flapping and published as a
 // MemberSnapshot. The role it reads feeds the cluster's topology. wake() asks for a cycle now
 // (the pool's idle-socket watch calls it when the server closed our sessions). Logs each change
 // of state once. snapshot() is thread-safe.
 #pragma once
 
+#include <expected>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -34,6 +36,7 @@ class MemberMonitor {
  private:
   void cycle(std::stop_token stop);
   std::optional<health::Lsn> read_primary_lsn();
+  std::expected<void, db::Error> read_member(db::Connection& session, bool costly_due, health::Observations& obs);
   void keep_costly(const health::Observations& fresh);
   void mark_down(const db::Error& error, SteadyTime started);
   void publish(health::MemberSnapshot next, SteadyTime started);
@@ -42,7 +45,7 @@ class MemberMonitor {
   const std::string member_;
   const config::HealthConfig health_;
   const std::string regular_query_;
-  const std::string costly_query_;
+  const std::string with_costly_query_;  // the regular checks and the costly ones
   std::optional<std::string> heartbeat_table_;  // set when write_probe is enabled
   pool::PoolManager& pools_;
   const Clock& clock_;
@@ -53,6 +56,7 @@ class MemberMonitor {
   health::MemberRole last_role_ = health::MemberRole::unknown;
   SteadyTime next_costly_{};
   health::Observations costly_;  // the costly checks' last answers, reused between their runs
+  std::optional<double> last_regular_seconds_;  // round trip of the last regular-only statement
   std::optional<std::pair<double, double>> last_cache_blocks_;
   std::optional<double> caught_up_at_;  // replica: server clock of the last cycle that saw it caught up
   std::string last_logged_;

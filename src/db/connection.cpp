@@ -9,6 +9,10 @@
 namespace pgvigil::db {
 namespace {
 
+// What the server answers when a statement we prepared is gone: something ran DISCARD ALL or
+// DEALLOCATE on the session (a pooler in front of the server, for instance).
+constexpr std::string_view kNoSuchPreparedStatement = "26000";
+
 std::string server_options(const ConnectSpec& spec, std::string_view user_options) {
   std::string options(user_options);
   auto add = [&](std::string_view setting, Millis value) {
@@ -123,7 +127,10 @@ int Connection::socket() const { return conn_ ? PQsocket(conn_.get()) : -1; }
 int Connection::backend_pid() const { return conn_ ? PQbackendPID(conn_.get()) : 0; }
 int Connection::server_version() const { return conn_ ? PQserverVersion(conn_.get()) : 0; }
 
-void Connection::close() { conn_.reset(); }
+void Connection::close() {
+  conn_.reset();
+  prepared_.forget_all();
+}
 
 void Connection::abandon() {
   send_cancel_detached(conn_.get());
@@ -147,6 +154,34 @@ std::expected<Result, Error> Connection::query(std::string_view sql, std::span<c
   const std::string statement(sql);
   if (PQsendQueryParams(conn_.get(), statement.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
                         nullptr, nullptr, 0) == 0) {
+    return std::unexpected(fail("could not send query"));
+  }
+  return await_result(deadline, "query");
+}
+
+std::expected<Result, Error> Connection::query_prepared(std::string_view sql, Millis timeout) {
+  if (!is_open()) return std::unexpected(make_connection_error("connection is closed"));
+  const Deadline deadline = SteadyClock::now() + timeout;
+  auto result = run_prepared(sql, deadline);
+  if (!result && result.error().sqlstate == kNoSuchPreparedStatement && is_open()) {
+    prepared_.forget_all();
+    result = run_prepared(sql, deadline);
+  }
+  return result;
+}
+
+std::expected<Result, Error> Connection::run_prepared(std::string_view sql, Deadline deadline) {
+  auto name = prepared_.find(sql);
+  if (!name) {
+    name = prepared_.new_name();
+    const std::string statement(sql);
+    if (PQsendPrepare(conn_.get(), name->c_str(), statement.c_str(), 0, nullptr) == 0) {
+      return std::unexpected(fail("could not send query"));
+    }
+    if (auto prepared = await_result(deadline, "prepare"); !prepared) return std::unexpected(prepared.error());
+    prepared_.remember(sql, *name);
+  }
+  if (PQsendQueryPrepared(conn_.get(), name->c_str(), 0, nullptr, nullptr, nullptr, 0) == 0) {
     return std::unexpected(fail("could not send query"));
   }
   return await_result(deadline, "query");

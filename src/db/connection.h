@@ -19,6 +19,7 @@
 #include "db/conninfo.h"
 #include "db/error.h"
 #include "db/interrupter.h"
+#include "db/prepared_statements.h"
 #include "db/result.h"
 #include "db/socket_wait.h"
 
@@ -61,6 +62,12 @@ class Connection {
   std::expected<Result, Error> query(std::string_view sql, std::span<const Param> params, Millis timeout);
   std::expected<Result, Error> query(std::string_view sql, Millis timeout) { return query(sql, {}, timeout); }
 
+  // Runs a statement without parameters that the session runs again and again: it is prepared on
+  // its first run in this session (one more round trip) and executed by name from then on, so the
+  // server parses and plans it once per session instead of every time. Without parameters the
+  // server keeps that one generic plan. The timeout bounds the prepare and the run together.
+  std::expected<Result, Error> query_prepared(std::string_view sql, Millis timeout);
+
   // Runs a multi-statement script with the simple-query protocol; returns the last result.
   // Only for migration files run as written: everything built from values uses query().
   std::expected<Result, Error> run_script(std::string_view sql, Millis timeout);
@@ -83,6 +90,7 @@ class Connection {
   Connection(ConnHandle handle, std::string password, const Interrupter* interrupter);
   WaitResult wait(WaitFor what, Deadline deadline) const;
   std::expected<Result, Error> await_result(Deadline deadline, std::string_view what);
+  std::expected<Result, Error> run_prepared(std::string_view sql, Deadline deadline);
   Error fail(std::string_view fallback);
   void abandon();
 
@@ -90,6 +98,7 @@ class Connection {
   std::string password_;  // only to redact it from server messages
   const Interrupter* interrupter_ = nullptr;
   SteadyClock::time_point opened_at_;
+  PreparedStatements prepared_;
 };
 
 }  // namespace pgvigil::db

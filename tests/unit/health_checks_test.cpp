@@ -174,18 +174,44 @@ TEST(Lsn, ParsesPostgresNotation) {
   EXPECT_FALSE(parse_lsn("x/1"));
 }
 
-TEST(CycleQuery, CostlyChecksGoToTheirOwnStatementAndDisabledOnesNowhere) {
+TEST(CycleQuery, CostlyChecksRideAlongWithTheRegularOnesAndDisabledOnesGoNowhere) {
   auto h = defaults();
   const auto regular = build_cycle_query(h, false);
-  const auto costly = build_cycle_query(h, true);
-  EXPECT_NE(regular.find("AS connections"), std::string::npos);
+  const auto with_costly = build_cycle_query(h, true);
+  for (const auto* sql : {&regular, &with_costly}) {
+    EXPECT_NE(sql->find("AS role"), std::string::npos);
+    EXPECT_NE(sql->find("AS connections"), std::string::npos);
+  }
   EXPECT_EQ(regular.find("AS blocking"), std::string::npos);
-  EXPECT_NE(costly.find("AS blocking"), std::string::npos);
+  EXPECT_EQ(regular.find("AS database_size"), std::string::npos) << "it walks the data directory";
+  EXPECT_NE(with_costly.find("AS blocking"), std::string::npos);
+  EXPECT_NE(with_costly.find("AS database_size"), std::string::npos) << "a reading that cannot be switched off";
   h.checks["connections"].enabled = false;
   h.checks["role"].enabled = false;
   const auto fewer = build_cycle_query(h, false);
   EXPECT_EQ(fewer.find("AS connections"), std::string::npos);
   EXPECT_NE(fewer.find("AS role"), std::string::npos) << "role cannot be switched off";
+}
+
+std::size_t occurrences(const std::string& text, std::string_view what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+  return n;
+}
+
+TEST(CycleQuery, TheSessionChecksShareOneReadOfPgStatActivity) {
+  auto h = defaults();
+  const auto sql = build_cycle_query(h, false);
+  EXPECT_EQ(sql.rfind("WITH client_sessions AS", 0), 0u) << sql;
+  EXPECT_EQ(occurrences(sql, "client_sessions AS"), 1u);
+  EXPECT_EQ(occurrences(sql, "pg_stat_activity"), 1u);
+  h.checks["connections"].enabled = false;
+  h.checks["long_running"].enabled = false;
+  EXPECT_EQ(build_cycle_query(h, true).rfind("WITH client_sessions AS", 0), 0u) << "idle_in_transaction reads it";
+  h.checks["idle_in_transaction"].enabled = false;
+  const auto without = build_cycle_query(h, true);
+  EXPECT_EQ(without.rfind("SELECT ", 0), 0u) << without;
+  EXPECT_EQ(without.find("client_sessions"), std::string::npos);
 }
 
 }  // namespace

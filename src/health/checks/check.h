@@ -23,14 +23,17 @@ struct Check {
   std::string_view name;
   bool costly;               // runs every slow_checks_interval
   std::string_view sql;      // an expression yielding one json value (empty: nothing to read)
+  std::string_view with;     // a common table expression `sql` reads, shared with other checks
   void (*parse)(const nlohmann::json& value, Observations& out);
   void (*evaluate)(const Observations& obs, const CheckContext& ctx, Evaluation& out);
 };
 
 std::span<const Check> all_checks();
 
-// Builds "SELECT <sql> AS <name>, ..." from the enabled checks of one kind (costly or not).
-std::string build_cycle_query(const config::HealthConfig& health, bool costly);
+// Builds "WITH <with>, ... SELECT <sql> AS <name>, ..." from the enabled checks: the regular ones,
+// and the costly ones too when `with_costly` (the cycles where they are due run one statement,
+// not two).
+std::string build_cycle_query(const config::HealthConfig& health, bool with_costly);
 
 // Judges every enabled check; the caller adds reachability, staleness and topology.
 Evaluation evaluate_checks(const Observations& obs, const config::HealthConfig& health);

@@ -6,19 +6,24 @@
 
 namespace pgvigil::health {
 
-// pg_blocking_pids() takes lock-manager locks: it runs for one pid, and only when someone waits.
+// One pass over pg_locks, which copies the whole lock table under every lock-manager partition
+// lock. pg_blocking_pids() takes those locks too: it runs for one pid, and only when someone
+// waits (it is strict, and the longest waiter is NULL when nobody does).
 const std::string_view kBlockingSql =
-    "(SELECT json_build_object('waiting', count(DISTINCT pid), 's', greatest(0, extract(epoch FROM now() - min(waitstart))), "
-    "'pid', (SELECT pid FROM pg_catalog.pg_locks WHERE NOT granted AND waitstart IS NOT NULL "
-    "ORDER BY waitstart LIMIT 1), "
-    "'blockers', (SELECT pg_catalog.pg_blocking_pids(pid) FROM pg_catalog.pg_locks "
-    "WHERE NOT granted AND waitstart IS NOT NULL AND pid IS NOT NULL ORDER BY waitstart LIMIT 1)) "
-    "FROM pg_catalog.pg_locks WHERE NOT granted)";
+    "(SELECT json_build_object('waiting', waiting, 's', greatest(0, extract(epoch FROM now() - since)), "
+    "'pid', longest, 'blockers', pg_catalog.pg_blocking_pids(longest)) "
+    "FROM (SELECT count(DISTINCT pid) AS waiting, min(waitstart) AS since, "
+    "(array_agg(pid ORDER BY waitstart) FILTER (WHERE waitstart IS NOT NULL AND pid IS NOT NULL))[1] AS longest "
+    "FROM pg_catalog.pg_locks WHERE NOT granted) AS waits)";
 
 const std::string_view kWraparoundSql =
     "(SELECT json_build_object('db', datname, 'xid', age(datfrozenxid), 'mxid', mxid_age(datminmxid), "
     "'freeze', current_setting('autovacuum_freeze_max_age')::float8) FROM pg_catalog.pg_database "
     "WHERE datallowconn ORDER BY greatest(age(datfrozenxid), mxid_age(datminmxid)) DESC LIMIT 1)";
+
+// Walks the database's directory (a stat() per file): costly on a large database, and only a
+// reading, so it runs with the costly checks.
+const std::string_view kDatabaseSizeSql = "pg_catalog.pg_database_size(current_database())";
 
 const std::string_view kCacheHitSql =
     "(SELECT json_build_object('hit', sum(blks_hit), 'read', sum(blks_read)) FROM pg_catalog.pg_stat_database)";
@@ -51,6 +56,10 @@ void parse_cache_hit(const nlohmann::json& j, Observations& out) {
   auto hit = number_at(j, "hit");
   auto read = number_at(j, "read");
   if (hit && read) out.cache_blocks = std::pair{*hit, *read};
+}
+
+void parse_database_size(const nlohmann::json& j, Observations& out) {
+  if (j.is_number()) out.database_size_bytes = j.get<std::int64_t>();
 }
 
 std::optional<double> cache_hit_between(std::pair<double, double> before, std::pair<double, double> after) {

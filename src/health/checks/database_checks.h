@@ -1,5 +1,5 @@
-// Checks of the database as a whole: lock waits (blocking), transaction ID wraparound, and the
-// shared-buffer cache hit ratio over the interval.
+// Checks of the database as a whole: lock waits (blocking), transaction ID wraparound, the
+// shared-buffer cache hit ratio over the interval; and its size, a reading with no thresholds.
 #pragma once
 
 #include "health/checks/check.h"
@@ -10,10 +10,12 @@ namespace pgvigil::health {
 extern const std::string_view kBlockingSql;
 extern const std::string_view kWraparoundSql;
 extern const std::string_view kCacheHitSql;
+extern const std::string_view kDatabaseSizeSql;
 
 void parse_blocking(const nlohmann::json& j, Observations& out);
 void parse_wraparound(const nlohmann::json& j, Observations& out);
 void parse_cache_hit(const nlohmann::json& j, Observations& out);
+void parse_database_size(const nlohmann::json& j, Observations& out);
 
 void evaluate_blocking(const Observations& obs, const CheckContext& ctx, Evaluation& out);
 void evaluate_wraparound(const Observations& obs, const CheckContext& ctx, Evaluation& out);

@@ -1,8 +1,10 @@
 // The explicit table of checks. A check appears here once; its SQL, parsing and judgement live
-// in its own file. Names match config/check_table.cpp.
+// in its own file. Names match config/check_table.cpp, but for database_size.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <vector>
 
 #include "health/checks/check.h"
 #include "health/checks/database_checks.h"
@@ -15,27 +17,31 @@ namespace pgvigil::health {
 namespace {
 
 void nothing_to_parse(const nlohmann::json&, Observations&) {}
+void nothing_to_judge(const Observations&, const CheckContext&, Evaluation&) {}
 
 const std::array kChecks = {
-    Check{"role", false, kRoleSql, parse_role, evaluate_role},
-    Check{"connectivity", false, "", nothing_to_parse, evaluate_connectivity},
-    Check{"replication_lag", false, "", nothing_to_parse, evaluate_replication_lag},
-    Check{"connections", false, kConnectionsSql, parse_connections, evaluate_connections},
-    Check{"long_running", false, kLongRunningSql, parse_long_running, evaluate_long_running},
-    Check{"idle_in_transaction", false, kIdleInTransactionSql, parse_idle_in_transaction, evaluate_idle_in_transaction},
-    Check{"prepared_xacts", false, kPreparedXactsSql, parse_prepared_xacts, evaluate_prepared_xacts},
-    Check{"cache_hit", false, kCacheHitSql, parse_cache_hit, evaluate_cache_hit},
-    Check{"blocking", true, kBlockingSql, parse_blocking, evaluate_blocking},
-    Check{"wraparound", true, kWraparoundSql, parse_wraparound, evaluate_wraparound},
-    Check{"replication_slots", true, kSlotsSql, parse_slots, evaluate_slots},
-    Check{"wal", true, kWalSql, parse_wal, evaluate_wal},
-    Check{"archiver", true, kArchiverSql, parse_archiver, evaluate_archiver},
-    Check{"write_probe", false, "", nothing_to_parse, evaluate_write_probe},
+    Check{"role", false, kRoleSql, "", parse_role, evaluate_role},
+    Check{"connectivity", false, "", "", nothing_to_parse, evaluate_connectivity},
+    Check{"replication_lag", false, "", "", nothing_to_parse, evaluate_replication_lag},
+    Check{"connections", false, kConnectionsSql, kClientSessionsCte, parse_connections, evaluate_connections},
+    Check{"long_running", false, kLongRunningSql, kClientSessionsCte, parse_long_running, evaluate_long_running},
+    Check{"idle_in_transaction", false, kIdleInTransactionSql, kClientSessionsCte, parse_idle_in_transaction,
+          evaluate_idle_in_transaction},
+    Check{"prepared_xacts", false, kPreparedXactsSql, "", parse_prepared_xacts, evaluate_prepared_xacts},
+    Check{"cache_hit", false, kCacheHitSql, "", parse_cache_hit, evaluate_cache_hit},
+    Check{"blocking", true, kBlockingSql, "", parse_blocking, evaluate_blocking},
+    Check{"wraparound", true, kWraparoundSql, "", parse_wraparound, evaluate_wraparound},
+    Check{"replication_slots", true, kSlotsSql, "", parse_slots, evaluate_slots},
+    Check{"wal", true, kWalSql, "", parse_wal, evaluate_wal},
+    Check{"archiver", true, kArchiverSql, "", parse_archiver, evaluate_archiver},
+    Check{"write_probe", false, "", "", nothing_to_parse, evaluate_write_probe},
+    Check{"database_size", true, kDatabaseSizeSql, "", parse_database_size, nothing_to_judge},
 };
 
-// role is not switchable: topology and failover depend on it.
+// role is not switchable: topology and failover depend on it. Nor is database_size, a reading
+// without thresholds (not in the config's table of checks).
 bool enabled(const config::HealthConfig& health, std::string_view name) {
-  if (name == "role") return true;
+  if (name == "role" || name == "database_size") return true;
   auto it = health.checks.find(std::string(name));
   return it != health.checks.end() && it->second.enabled;
 }
@@ -44,14 +50,17 @@ bool enabled(const config::HealthConfig& health, std::string_view name) {
 
 std::span<const Check> all_checks() { return kChecks; }
 
-std::string build_cycle_query(const config::HealthConfig& health, bool costly) {
+std::string build_cycle_query(const config::HealthConfig& health, bool with_costly) {
+  std::vector<std::string_view> ctes;
   std::string columns;
   for (const auto& check : kChecks) {
-    if (check.costly != costly || check.sql.empty() || !enabled(health, check.name)) continue;
+    if ((check.costly && !with_costly) || check.sql.empty() || !enabled(health, check.name)) continue;
+    if (!check.with.empty() && std::ranges::find(ctes, check.with) == ctes.end()) ctes.push_back(check.with);
     columns += columns.empty() ? "SELECT " : ",\n       ";
     columns += fmt::format("{} AS {}", check.sql, check.name);
   }
-  return columns;
+  if (ctes.empty()) return columns;
+  return fmt::format("WITH {}\n{}", fmt::join(ctes, ",\n     "), columns);
 }
 
 Evaluation evaluate_checks(const Observations& obs, const config::HealthConfig& health) {

@@ -18,7 +18,6 @@ const std::string_view kRoleSql = R"SQL(json_build_object(
   'has_monitor', pg_catalog.pg_has_role(current_user, 'pg_monitor', 'USAGE'),
   'version', current_setting('server_version_num')::int,
   'uptime', extract(epoch FROM now() - pg_catalog.pg_postmaster_start_time()),
-  'db_size', pg_catalog.pg_database_size(current_database()),
   'current_lsn', CASE WHEN NOT pg_catalog.pg_is_in_recovery() THEN pg_catalog.pg_current_wal_lsn()::text END,
   'receive_lsn', pg_catalog.pg_last_wal_receive_lsn()::text,
   'replay_lsn', pg_catalog.pg_last_wal_replay_lsn()::text,
@@ -42,7 +41,6 @@ void parse_role(const nlohmann::json& j, Observations& out) {
   r.server_now = number_at(j, "now").value_or(0);
   r.replay_pause_state = string_at(j, "pause");
   r.wal_receiver_status = string_at(j, "receiver");
-  if (auto size = number_at(j, "db_size")) out.database_size_bytes = static_cast<std::int64_t>(*size);
 }
 
 void evaluate_role(const Observations& obs, const CheckContext&, Evaluation& out) {

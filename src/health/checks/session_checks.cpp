@@ -7,22 +7,25 @@
 namespace pgvigil::health {
 
 // Client sessions other than this daemon's own (walsenders, autovacuum and other background
-// processes have other backend types).
-#define PGVIGIL_OTHER_CLIENTS \
-  "backend_type = 'client backend' AND NOT (application_name = 'pgvigil' AND usename = current_user)"
+// processes have other backend types). Read once per statement, whichever session checks use
+// it: each scan of pg_stat_activity copies every backend's status and joins two catalogs.
+const std::string_view kClientSessionsCte =
+    "client_sessions AS MATERIALIZED (SELECT pid, usename, application_name, state, query_start, xact_start, "
+    "state_change FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend' "
+    "AND NOT (application_name = 'pgvigil' AND usename = current_user))";
 
 const std::string_view kConnectionsSql = "(SELECT json_build_object("
     "'max', current_setting('max_connections')::int, "
     "'reserved', current_setting('superuser_reserved_connections')::int, "
-    "'used', count(*) FILTER (WHERE " PGVIGIL_OTHER_CLIENTS "), "
+    "'used', count(*), "
     "'states', (SELECT json_object_agg(s, n) FROM (SELECT coalesce(state, 'unknown') AS s, count(*) AS n "
-    "FROM pg_catalog.pg_stat_activity WHERE " PGVIGIL_OTHER_CLIENTS " GROUP BY 1) AS by_state)) "
-    "FROM pg_catalog.pg_stat_activity)";
+    "FROM client_sessions GROUP BY 1) AS by_state)) "
+    "FROM client_sessions)";
 
-#define PGVIGIL_LONGEST(since, condition)                                                                     \
-  "(SELECT json_build_object('s', greatest(0, extract(epoch FROM now() - " since ")), 'pid', pid, 'user', usename, "      \
-  "'app', application_name) FROM pg_catalog.pg_stat_activity WHERE " PGVIGIL_OTHER_CLIENTS " AND " condition \
-  " ORDER BY " since " LIMIT 1)"
+#define PGVIGIL_LONGEST(since, condition)                                                              \
+  "(SELECT json_build_object('s', greatest(0, extract(epoch FROM now() - " since ")), 'pid', pid, "    \
+  "'user', usename, 'app', application_name) FROM client_sessions WHERE " condition " ORDER BY " since \
+  " LIMIT 1)"
 
 const std::string_view kLongRunningSql =
     "json_build_object('query', " PGVIGIL_LONGEST("query_start", "state = 'active'") ", 'xact', " PGVIGIL_LONGEST(
@@ -36,7 +39,6 @@ const std::string_view kPreparedXactsSql =
     "FROM pg_catalog.pg_prepared_xacts)";
 
 #undef PGVIGIL_LONGEST
-#undef PGVIGIL_OTHER_CLIENTS
 
 namespace {
 

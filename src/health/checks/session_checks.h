@@ -7,6 +7,9 @@
 
 namespace pgvigil::health {
 
+// The other clients' sessions, as a common table expression named client_sessions that the
+// session checks' SQL reads.
+extern const std::string_view kClientSessionsCte;
 extern const std::string_view kConnectionsSql;
 extern const std::string_view kLongRunningSql;
 extern const std::string_view kIdleInTransactionSql;
