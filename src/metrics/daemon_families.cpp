@@ -3,6 +3,7 @@
 #include <chrono>
 #include <string>
 
+#include "metrics/exposition_text.h"
 #include "metrics/snapshot_families.h"
 
 namespace pgvigil::metrics {
@@ -22,18 +23,27 @@ std::string build_version(const health::Snapshot* snapshot) {
   return PGVIGIL_VERSION;
 }
 
+// The store's placeholder before the first publish was never taken: it has no age, and no
+// reload to report on either.
+bool really_taken(const health::Snapshot* snapshot) {
+  return snapshot != nullptr && snapshot->taken_at != WallTime{};
+}
+
 }  // namespace
 
-void write_daemon_families(FamilyWriter& out, const health::Snapshot* snapshot, WallTime now) {
+void write_daemon_families(FamilyWriter& out, const health::Snapshot* snapshot) {
   out.add(kBuildInfo, {{"version", build_version(snapshot)}}, 1);
   out.add(kUp, {}, 1);
   out.add(kReady, {}, flag(snapshot != nullptr && snapshot->ready));
-  // The store's placeholder before the first publish was never taken: no age to speak of.
-  if (snapshot == nullptr || snapshot->taken_at == WallTime{}) return;
+  if (!really_taken(snapshot)) return;
   out.add(kReloadOk, {}, flag(snapshot->config_reload_ok));
+}
+
+void append_snapshot_age(std::string& text, const health::Snapshot* snapshot, WallTime now) {
+  if (!really_taken(snapshot)) return;
   // A wall clock stepped backwards would give a negative age; "just taken" is the honest reading.
   const double age = std::chrono::duration<double>(now - snapshot->taken_at).count();
-  out.add(kSnapshotAge, {}, std::max(age, 0.0));
+  append_family(text, kSnapshotAge, std::max(age, 0.0));
 }
 
 }  // namespace pgvigil::metrics

@@ -1,8 +1,10 @@
 // The body of GET /metrics: every family built from the current health snapshot plus the
-// endpoint's own scrape metrics, as Prometheus text exposition format 0.0.4. The scrape metrics
-// in one answer describe the renders finished before it (a render cannot know its own size).
-// Thread-safe: render() may run on several HTTP threads at once, provided the snapshot source
-// may be called concurrently.
+// endpoint's own scrape metrics, as Prometheus text exposition format 0.0.4. The snapshot's
+// families are rendered once per published snapshot (see exposition_cache.h); a scrape only
+// copies that text and writes the few values that change with every request: the snapshot's age
+// and the scrape metrics. The scrape metrics in one answer describe the renders finished before
+// it (a render cannot know its own size). Thread-safe: render() may run on several HTTP threads
+// at once, provided the snapshot source may be called concurrently.
 #pragma once
 
 #include <functional>

@@ -6,11 +6,12 @@
 
 namespace pgvigil::metrics {
 
-std::vector<prometheus::MetricFamily> snapshot_families(const health::Snapshot* snapshot, WallTime now) {
-  std::vector<prometheus::MetricFamily> families;
-  FamilyWriter out(families);
-  write_daemon_families(out, snapshot, now);
+SnapshotFamilies snapshot_families(const health::Snapshot* snapshot) {
+  SnapshotFamilies families;
+  FamilyWriter daemon(families.daemon);
+  write_daemon_families(daemon, snapshot);
   if (snapshot == nullptr) return families;
+  FamilyWriter out(families.clusters);
   for (const auto& cluster : snapshot->clusters) {
     write_cluster_families(out, cluster);
     for (const auto& member : cluster.members) {
