@@ -18,6 +18,7 @@
 #include "http/admin_token.h"
 #include "http/health_json.h"
 #include "http/listen_address.h"
+#include "http/worker_pool.h"
 
 namespace pgvigil::http {
 namespace {
@@ -91,7 +92,7 @@ struct HttpServer::Impl {
 
   void configure(int threads) {
     const auto pool_size = static_cast<std::size_t>(std::max(threads, 1));
-    server->new_task_queue = [pool_size] { return new httplib::ThreadPool(pool_size); };
+    server->new_task_queue = [pool_size] { return new WorkerPool(pool_size); };
     server->set_tcp_nodelay(true);  // without it Nagle and delayed ACKs add ~40 ms per answer
     // The library's default adds SO_REUSEPORT, which lets a second daemon bind the same port and
     // silently take half the probes. SO_REUSEADDR alone still allows a quick restart.
