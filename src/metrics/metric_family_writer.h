@@ -6,7 +6,9 @@
 
 #include <cstddef>
 #include <functional>
+#include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,7 +19,7 @@ struct MetricFamily;
 
 namespace pgvigil::metrics {
 
-enum class MetricKind { gauge, counter };
+enum class MetricKind { gauge, counter, histogram };
 
 // What a family is. Names and help texts are string literals that live for the whole program.
 struct FamilySpec {
@@ -28,6 +30,10 @@ struct FamilySpec {
 
 constexpr FamilySpec counter(std::string_view name, std::string_view help) {
   return {name, help, MetricKind::counter};
+}
+
+constexpr FamilySpec histogram(std::string_view name, std::string_view help) {
+  return {name, help, MetricKind::histogram};
 }
 
 struct Label {
@@ -42,8 +48,14 @@ class FamilyWriter {
   explicit FamilyWriter(std::vector<prometheus::MetricFamily>& out);
 
   void add(const FamilySpec& family, Labels labels, double value);
+  // A histogram sample: `counts` holds how many observations fell at or below each of `bounds`
+  // and above the previous one (not cumulative), plus one last slot for those above them all.
+  void add_histogram(const FamilySpec& family, Labels labels, std::span<const double> bounds,
+                     std::span<const std::uint64_t> counts, double sum);
 
  private:
+  prometheus::MetricFamily& family_of(const FamilySpec& family);
+
   std::vector<prometheus::MetricFamily>& out_;
   std::map<std::string_view, std::size_t, std::less<>> index_;  // family name → position in out_
 };

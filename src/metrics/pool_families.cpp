@@ -23,8 +23,6 @@ constexpr std::array kPoolFamilies{
                  [](const MemberSnapshot& m) -> Value { return as_double(m.pool.acquires); }},
     MemberFamily{counter("pgvigil_pool_acquire_timeouts_total", "Acquires that gave up waiting for a connection."),
                  [](const MemberSnapshot& m) -> Value { return as_double(m.pool.acquire_timeouts); }},
-    MemberFamily{counter("pgvigil_pool_acquire_wait_seconds_total", "Time callers spent waiting to acquire."),
-                 [](const MemberSnapshot& m) -> Value { return m.pool.acquire_wait_seconds_total; }},
     MemberFamily{counter("pgvigil_pool_connects_total", "Connections the pool opened."),
                  [](const MemberSnapshot& m) -> Value { return as_double(m.pool.connects); }},
     MemberFamily{counter("pgvigil_pool_connect_failures_total", "Connection attempts that failed."),
@@ -49,11 +47,16 @@ constexpr std::array kPoolKeyedFamilies{
                       }},
 };
 
+constexpr FamilySpec kWait = histogram(
+    "pgvigil_pool_wait_seconds", "Time callers waited to acquire a pooled connection, timeouts and failures included.");
+
 }  // namespace
 
 void write_pool_families(FamilyWriter& out, const health::ClusterSnapshot& cluster, const MemberSnapshot& member) {
   write_rows(out, cluster, member, kPoolKeyedFamilies);
   write_rows(out, cluster, member, kPoolFamilies);
+  out.add_histogram(kWait, member_labels(cluster, member), pool::kAcquireWaitBounds, member.pool.acquire_wait_counts,
+                    member.pool.acquire_wait_seconds_total);
 }
 
 }  // namespace pgvigil::metrics

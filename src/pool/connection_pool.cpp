@@ -89,8 +89,9 @@ std::expected<Lease, db::Error> ConnectionPool::acquire() {
   ++waiting_;
   auto finish = [&](auto&& outcome) {
     --waiting_;
-    counters_.acquire_wait_seconds_total +=
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    counters_.acquire_wait_seconds_total += waited;
+    ++counters_.acquire_wait_counts[acquire_wait_bucket(waited)];
     return std::forward<decltype(outcome)>(outcome);
   };
   for (;;) {

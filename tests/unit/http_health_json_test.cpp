@@ -152,7 +152,10 @@ TEST(HttpHealthJson, WhyIsAddedOnlyWhenGiven) {
 TEST(HttpHealthJson, StatsDocument) {
   health::Snapshot s = snapshot();
   auto& pool = s.clusters[0].members[0].pool;
-  pool = {2, 1, 1, 0, 2, 40, 1, 0.25, 3, 1, 0, 1, 2, 1, pool::CircuitState::half_open};
+  pool = {.total = 2, .idle = 1, .in_use = 1, .waiting = 0, .max = 2, .acquires = 40, .acquire_timeouts = 1,
+          .acquire_wait_seconds_total = 0.25, .acquire_wait_counts = {}, .connects = 3, .connect_failures = 1,
+          .validations_failed = 0, .rotations = 1, .idle_closed = 2, .lost_detected = 1,
+          .circuit = pool::CircuitState::half_open};
   s.clusters[0].members[0].database_size_bytes = 7654321;
   const json doc = json::parse(stats_json(s));
   EXPECT_EQ(doc["timestamp"], "2024-05-01T12:03:04.123Z");

@@ -123,7 +123,7 @@ TEST_F(MetricsEndpointTest, RoleChangeReplacesTheRoleSeries) {
 TEST_F(MetricsEndpointTest, PoolSeries) {
   auto main = cluster("main", {"db1", "db2"});
   main.members[0].pool = {.total = 3, .idle = 2, .in_use = 1, .waiting = 4, .max = 5, .acquires = 1000, .acquire_timeouts = 7,
-          .acquire_wait_seconds_total = 1.5, .connects = 9, .connect_failures = 6, .validations_failed = 1,
+          .acquire_wait_seconds_total = 1.5, .acquire_wait_counts = {990, 3, 0, 0, 0, 0, 0, 2, 5}, .connects = 9, .connect_failures = 6, .validations_failed = 1,
           .rotations = 2, .idle_closed = 3, .lost_detected = 8, .circuit = pool::CircuitState::half_open};
   publish(snapshot({main}));
   const auto lines = render();
@@ -134,7 +134,14 @@ TEST_F(MetricsEndpointTest, PoolSeries) {
   EXPECT_THAT(lines, Contains("pgvigil_pool_max" + db1 + "} 5"));
   EXPECT_THAT(lines, Contains("pgvigil_pool_acquires_total" + db1 + "} 1000"));
   EXPECT_THAT(lines, Contains("pgvigil_pool_acquire_timeouts_total" + db1 + "} 7"));
-  EXPECT_THAT(lines, Contains("pgvigil_pool_acquire_wait_seconds_total" + db1 + "} 1.5"));
+  // Buckets are cumulative: 990 within 0.5 ms, 993 within 2 ms, 995 within 10 s, 1000 in all.
+  EXPECT_THAT(lines, Contains("pgvigil_pool_wait_seconds_bucket" + db1 + R"(,le="0.0005"} 990)"));
+  EXPECT_THAT(lines, Contains("pgvigil_pool_wait_seconds_bucket" + db1 + R"(,le="0.002"} 993)"));
+  EXPECT_THAT(lines, Contains("pgvigil_pool_wait_seconds_bucket" + db1 + R"(,le="2.5"} 993)"));
+  EXPECT_THAT(lines, Contains("pgvigil_pool_wait_seconds_bucket" + db1 + R"(,le="10"} 995)"));
+  EXPECT_THAT(lines, Contains("pgvigil_pool_wait_seconds_bucket" + db1 + R"(,le="+Inf"} 1000)"));
+  EXPECT_THAT(lines, Contains("pgvigil_pool_wait_seconds_sum" + db1 + "} 1.5"));
+  EXPECT_THAT(lines, Contains("pgvigil_pool_wait_seconds_count" + db1 + "} 1000"));
   EXPECT_THAT(lines, Contains("pgvigil_pool_connects_total" + db1 + "} 9"));
   EXPECT_THAT(lines, Contains("pgvigil_pool_connect_failures_total" + db1 + "} 6"));
   EXPECT_THAT(lines, Contains("pgvigil_pool_validations_failed_total" + db1 + "} 1"));
