@@ -9,6 +9,8 @@
 namespace pgvigil::http {
 namespace {
 
+using namespace pgvigil::builders;
+
 using namespace std::chrono;
 using health::MemberRole;
 using health::Status;

@@ -9,6 +9,8 @@
 namespace pgvigil::http {
 namespace {
 
+using namespace pgvigil::builders;
+
 using health::ClusterSnapshot;
 using health::MemberRole;
 using health::MemberSnapshot;

@@ -10,6 +10,8 @@
 namespace pgvigil::http {
 namespace {
 
+using namespace pgvigil::builders;
+
 using health::MemberRole;
 using health::MemberSnapshot;
 using health::Severity;

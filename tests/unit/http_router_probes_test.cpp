@@ -12,6 +12,8 @@
 namespace pgvigil::http {
 namespace {
 
+using namespace pgvigil::builders;
+
 using health::MemberRole;
 using health::Severity;
 using health::Status;

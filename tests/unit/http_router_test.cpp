@@ -13,6 +13,8 @@
 namespace pgvigil::http {
 namespace {
 
+using namespace pgvigil::builders;
+
 using health::MemberRole;
 using health::Status;
 using nlohmann::json;

@@ -1,4 +1,4 @@
-// Snapshot parts built by hand for the HTTP tests: a member in good health in either role, and a
+// Snapshot parts built by hand for the HTTP and metrics tests: a member in good health in either role, and a
 // reason, bare or with the words a person would read. A replica is streaming, 1 s and 4 kB behind.
 #pragma once
 
@@ -9,7 +9,7 @@
 
 #include "health/snapshot.h"
 
-namespace pgvigil::http {
+namespace pgvigil::builders {
 
 inline health::MemberSnapshot healthy_member(std::string name, health::MemberRole role, std::int64_t timeline = 1) {
   health::MemberSnapshot m;
@@ -38,4 +38,4 @@ inline health::Reason described_reason(std::string check, health::Severity sever
   return r;
 }
 
-}  // namespace pgvigil::http
+}  // namespace pgvigil::builders

@@ -27,6 +27,8 @@
 #include "metrics/metrics_endpoint.h"
 #include "metrics/snapshot_families.h"
 #include "util/clock.h"
+#include "exposition_lines.h"
+#include "member_builders.h"
 
 namespace pgvigil::metrics {
 namespace {
@@ -37,26 +39,11 @@ using testing::Contains;
 using testing::HasSubstr;
 using testing::Not;
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
 health::MemberSnapshot member(std::string name, MemberRole role, double latency_ms) {
-  health::MemberSnapshot m;
-  m.name = std::move(name);
-  m.role = role;
-  m.reachable = true;
-  m.checked = true;
+  health::MemberSnapshot m = builders::healthy_member(std::move(name), role, 2);
   m.status = health::Status::degraded;
   m.latency_ms = latency_ms;
-  m.timeline = 2;
-  health::Reason crowded;
-  crowded.check = "connections";
-  crowded.severity = health::Severity::warning;
-  m.reasons = {crowded};
+  m.reasons = {builders::bare_reason("connections", health::Severity::warning)};
   m.connections = health::ConnectionsView{.used = 7, .max = 100, .reserved = 3, .by_state = {{"active", 2}, {"idle", 5}}};
   m.values = {{"connections", 0.07}};
   m.check_seconds = {{"connections", 0.002}};

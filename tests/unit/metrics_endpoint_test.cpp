@@ -16,6 +16,7 @@
 #include "health/snapshot_store.h"
 #include "metrics/metrics_endpoint.h"
 #include "util/clock.h"
+#include "exposition_lines.h"
 
 namespace pgvigil::metrics {
 namespace {
@@ -24,13 +25,6 @@ using health::MemberRole;
 using testing::Contains;
 using testing::HasSubstr;
 using testing::Not;
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 health::ClusterSnapshot cluster(std::string name, const std::vector<std::string>& member_names) {
   health::ClusterSnapshot c;

@@ -20,6 +20,7 @@
 #include "health/snapshot.h"
 #include "metrics/metrics_endpoint.h"
 #include "util/clock.h"
+#include "exposition_lines.h"
 
 namespace pgvigil::metrics {
 namespace {
@@ -103,13 +104,6 @@ std::string render_rich() {
   MetricsEndpoint endpoint([snapshot] { return snapshot; }, clock);
   endpoint.render();
   return endpoint.render();
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
 }
 
 // "# TYPE name kind" → name → kind

@@ -13,6 +13,8 @@
 #include "health/snapshot.h"
 #include "metrics/metrics_endpoint.h"
 #include "util/clock.h"
+#include "exposition_lines.h"
+#include "member_builders.h"
 
 namespace pgvigil::metrics {
 namespace {
@@ -24,13 +26,6 @@ using testing::Contains;
 using testing::HasSubstr;
 using testing::Not;
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
 MemberSnapshot member(std::string name, MemberRole role) {
   MemberSnapshot m;
   m.name = std::move(name);
@@ -40,13 +35,6 @@ MemberSnapshot member(std::string name, MemberRole role) {
   m.status = health::Status::healthy;
   m.timeline = 1;
   return m;
-}
-
-health::Reason reason(std::string check, health::Severity severity) {
-  health::Reason r;
-  r.check = std::move(check);
-  r.severity = severity;
-  return r;
 }
 
 health::ClusterSnapshot cluster(std::string name, std::vector<MemberSnapshot> members) {
@@ -176,9 +164,9 @@ TEST_F(MetricsSeriesTest, CheckValuesDurationsAndDatabaseSize) {
 
 TEST_F(MetricsSeriesTest, OneReasonSeriesPerCheckAndSeverity) {
   auto db2 = member("db2", MemberRole::replica);
-  db2.reasons = {reason("replication_lag", health::Severity::warning),
-                 reason("replication_lag", health::Severity::warning),
-                 reason("connections", health::Severity::critical)};
+  db2.reasons = {builders::bare_reason("replication_lag", health::Severity::warning),
+                 builders::bare_reason("replication_lag", health::Severity::warning),
+                 builders::bare_reason("connections", health::Severity::critical)};
   const auto lines = render({cluster("main", {db2})});
   const auto lag = R"(pgvigil_member_reasons{cluster="main",member="db2",check="replication_lag",severity="warning"} 1)";
   EXPECT_EQ(std::ranges::count(lines, std::string(lag)), 1);
