@@ -133,12 +133,14 @@ struct CancelConfig {
 };
 
 struct QueriesConfig {
+  bool statements = true;  // false: no pg_stat_statements sampling, and no reason when it is missing
   Duration statements_interval = 60s;
   Duration slow_threshold = 500ms;
   int top_n = 20;
   Duration activity_interval = 1s;
   int max_query_length = 2048;
   Duration history = 1h;  // how far back GET /queries reaches
+  int metrics_top_n = 0;   // per-queryid series of the heaviest statements; 0 = none, at most 20
   CancelConfig cancel;
 
   bool operator==(const QueriesConfig&) const = default;

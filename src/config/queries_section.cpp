@@ -60,6 +60,7 @@ void load_cancel(const Field& field, LoadContext& ctx, CancelConfig& out) {
 
 void load_queries(const Field& field, LoadContext& ctx, QueriesConfig& out) {
   StrictMap map(field, ctx);
+  map.read("statements", out.statements);
   map.read("statements_interval", out.statements_interval, kPositive);
   // 0s logs every statement, which is a legitimate if noisy choice.
   map.read("slow_threshold", out.slow_threshold, Duration(0));
@@ -67,6 +68,8 @@ void load_queries(const Field& field, LoadContext& ctx, QueriesConfig& out) {
   map.read("activity_interval", out.activity_interval, kPositive);
   map.read("max_query_length", out.max_query_length, 16, 1024 * 1024);
   map.read("history", out.history, kPositive);
+  // Each series is one queryid: a hard cap keeps a misconfiguration from flooding Prometheus.
+  map.read("metrics_top_n", out.metrics_top_n, 0, 20);
   if (auto cancel = map.take("cancel")) load_cancel(*cancel, ctx, out.cancel);
   map.reject_unknown_keys();
 }

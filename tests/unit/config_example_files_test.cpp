@@ -48,6 +48,7 @@ std::set<std::string> expected_key_paths() {
       "clusters[].health.recover_after", "clusters[].health.slow_checks_interval",
       "clusters[].queries.statements_interval", "clusters[].queries.slow_threshold", "clusters[].queries.top_n",
       "clusters[].queries.activity_interval", "clusters[].queries.max_query_length", "clusters[].queries.history",
+      "clusters[].queries.statements", "clusters[].queries.metrics_top_n",
       "clusters[].queries.cancel.mode", "clusters[].queries.cancel.max_query_duration",
       "clusters[].queries.cancel.terminate_after", "clusters[].queries.cancel.max_idle_in_transaction",
       "clusters[].queries.cancel.allow_superuser", "clusters[].queries.cancel.only_if_blocking",

@@ -1,0 +1,17 @@
+#include "queries/interval_history.h"
+
+namespace pgvigil::queries {
+
+const IntervalReport* ClusterStatementHistory::latest(std::string_view member) const {
+  for (const auto& report : intervals) {
+    if (report->member == member) return report.get();
+  }
+  return nullptr;
+}
+
+const ClusterStatementHistory* IntervalHistory::cluster(std::string_view name) const {
+  const auto found = clusters.find(name);
+  return found != clusters.end() ? &found->second : nullptr;
+}
+
+}  // namespace pgvigil::queries

@@ -1,0 +1,142 @@
+#include "queries/report_json.h"
+
+#include <chrono>
+#include <cmath>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace pgvigil::queries {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// Milliseconds to the microsecond, the precision pg_stat_statements keeps; fewer digits to read.
+double ms(double value) { return std::round(value * 1000.0) / 1000.0; }
+
+std::string_view to_string(EntryOrigin origin) {
+  switch (origin) {
+    case EntryOrigin::continued: return "continued";
+    case EntryOrigin::created: return "created";
+    case EntryOrigin::restarted: return "restarted";
+  }
+  return "continued";
+}
+
+Json totals_json(const IntervalTotals& totals) {
+  return {{"calls", totals.calls},
+          {"exec_ms", ms(totals.exec_time_ms)},
+          {"rows", totals.rows},
+          {"shared_blks_hit", totals.shared_blks_hit},
+          {"shared_blks_read", totals.shared_blks_read},
+          {"temp_blks_written", totals.temp_blks_written},
+          {"wal_bytes", totals.wal_bytes}};
+}
+
+Json line_head(std::string_view type, const IntervalReport& report) {
+  return {{"type", type},
+          {"interval_start", format_server_time(report.start)},
+          {"interval_end", format_server_time(report.end)},
+          {"cluster", report.cluster},
+          {"member", report.member}};
+}
+
+}  // namespace
+
+std::string format_server_time(ServerTime time) {
+  using namespace std::chrono;
+  const auto millis = floor<milliseconds>(time);
+  const auto day = floor<days>(millis);
+  const year_month_day date(day);
+  const hh_mm_ss clock(millis - day);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", static_cast<int>(date.year()),
+                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()), clock.hours().count(),
+                     clock.minutes().count(), clock.seconds().count(), clock.subseconds().count());
+}
+
+Json statement_json(const ReportedStatement& s) {
+  return {{"queryid", std::to_string(s.queryid)},
+          {"user", s.user},
+          {"database", s.database},
+          {"toplevel", s.toplevel},
+          {"slow", s.slow},
+          {"top", s.top},
+          {"origin", to_string(s.origin)},
+          {"calls", s.delta.calls},
+          {"total_ms", ms(s.delta.total_exec_time_ms)},
+          {"mean_ms", ms(s.mean_exec_time_ms)},
+          {"max_ms", s.max_exec_time_ms ? Json(ms(*s.max_exec_time_ms)) : Json(nullptr)},
+          {"rows", s.delta.rows},
+          {"shared_blks_hit", s.delta.shared_blks_hit},
+          {"shared_blks_read", s.delta.shared_blks_read},
+          {"temp_blks_read", s.delta.temp_blks_read},
+          {"temp_blks_written", s.delta.temp_blks_written},
+          {"wal_bytes", s.delta.wal_bytes},
+          {"query", s.query}};
+}
+
+Json recommendation_json(const Recommendation& r) {
+  Json out = {{"kind", r.kind}};
+  if (r.queryid) {
+    out["queryid"] = std::to_string(*r.queryid);
+    out["query"] = r.query;
+  } else {
+    out["table"] = r.table;
+  }
+  out["message"] = r.message;
+  Json evidence = Json::object();
+  for (const auto& [name, value] : r.evidence) evidence[name] = value;
+  out["evidence"] = std::move(evidence);
+  return out;
+}
+
+Json interval_json(const IntervalReport& report) {
+  Json statements = Json::array();
+  for (const ReportedStatement& s : report.statements) statements.push_back(statement_json(s));
+  Json recommendations = Json::array();
+  for (const Recommendation& r : report.recommendations) recommendations.push_back(recommendation_json(r));
+  return {{"cluster", report.cluster},
+          {"member", report.member},
+          {"start", format_server_time(report.start)},
+          {"end", format_server_time(report.end)},
+          {"seconds", std::chrono::duration<double>(report.end - report.start).count()},
+          {"reset_detected", report.reset_detected},
+          {"evicted", report.evicted},
+          {"created", report.created},
+          {"restarted", report.restarted},
+          {"gone", report.gone},
+          {"active", report.active},
+          {"slow", report.slow},
+          {"omitted", report.omitted},
+          {"hidden", report.hidden},
+          {"totals", totals_json(report.totals)},
+          {"statements", std::move(statements)},
+          {"recommendations", std::move(recommendations)}};
+}
+
+std::vector<std::string> slow_log_lines(const IntervalReport& report) {
+  std::vector<std::string> lines;
+  lines.reserve(report.statements.size() + 1);
+  Json interval = line_head("interval", report);
+  interval["reset_detected"] = report.reset_detected;
+  interval["evicted"] = report.evicted;
+  interval["active"] = report.active;
+  interval["slow"] = report.slow;
+  interval["logged"] = report.statements.size();
+  interval["omitted"] = report.omitted;
+  interval["hidden"] = report.hidden;
+  interval["calls"] = report.totals.calls;
+  interval["total_ms"] = ms(report.totals.exec_time_ms);
+  lines.push_back(dump_json(interval));
+  for (const ReportedStatement& s : report.statements) {
+    Json line = line_head("statement", report);
+    const Json body = statement_json(s);
+    for (auto field = body.begin(); field != body.end(); ++field) line[field.key()] = field.value();
+    lines.push_back(dump_json(line));
+  }
+  return lines;
+}
+
+std::string dump_json(const Json& document) { return document.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+}  // namespace pgvigil::queries
