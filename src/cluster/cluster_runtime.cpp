@@ -4,8 +4,7 @@
 
 namespace pgvigil::cluster {
 
-ClusterRuntime::ClusterRuntime(const config::ClusterConfig& config, const Clock& clock, std::function<void()> on_change,
-                               queries::ActionJournal* actions)
+ClusterRuntime::ClusterRuntime(const config::ClusterConfig& config, const Clock& clock, std::function<void()> on_change)
     : name_(config.name), interval_(config.health.interval), on_change_(std::move(on_change)) {
   std::lock_guard lock(monitors_mutex_);
   pools_ = std::make_unique<pool::PoolManager>(config, clock,
@@ -14,9 +13,6 @@ ClusterRuntime::ClusterRuntime(const config::ClusterConfig& config, const Clock&
     monitors_.push_back(std::make_unique<MemberMonitor>(config, member, *pools_, clock, [this] {
       if (on_change_) on_change_();
     }));
-  }
-  if (actions != nullptr && config.queries.cancel.mode != config::CancelMode::off) {
-    canceller_ = std::make_unique<ClusterCanceller>(config, *pools_, *actions, clock);
   }
 }
 
@@ -28,13 +24,11 @@ ClusterRuntime::~ClusterRuntime() {
     monitors.swap(monitors_);
   }
   monitors.clear();  // joins the monitors (their leases go back to the pools)
-  canceller_.reset();
   pools_.reset();    // then the maintenance thread
 }
 
 void ClusterRuntime::request_stop() {
   pools_->interrupt();
-  if (canceller_) canceller_->request_stop();
   std::lock_guard lock(monitors_mutex_);
   for (auto& monitor : monitors_) monitor->request_stop();
 }

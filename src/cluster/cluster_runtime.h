@@ -1,5 +1,4 @@
-// Everything that runs for one configured cluster: its pools, one monitor per member and, unless
-// queries.cancel.mode is off, the runaway-session canceller.
+// Everything that runs for one configured cluster: its pools and one monitor per member.
 // Built from a config and replaced whole on reload. Destruction cuts database I/O first so that
 // threads blocked on a hung server end at once, then joins them.
 #pragma once
@@ -10,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "cluster/cluster_canceller.h"
 #include "cluster/member_monitor.h"
 #include "health/snapshot.h"
 #include "config/config.h"
@@ -20,10 +18,8 @@ namespace pgvigil::cluster {
 
 class ClusterRuntime {
  public:
-  // `on_change` runs (on a worker thread) after any member published a new snapshot. Without
-  // `actions` (--once) no canceller runs, whatever the mode.
-  ClusterRuntime(const config::ClusterConfig& config, const Clock& clock, std::function<void()> on_change = {},
-                 queries::ActionJournal* actions = nullptr);
+  // `on_change` runs (on a worker thread) after any member published a new snapshot.
+  ClusterRuntime(const config::ClusterConfig& config, const Clock& clock, std::function<void()> on_change = {});
   ~ClusterRuntime();
   ClusterRuntime(const ClusterRuntime&) = delete;
   ClusterRuntime& operator=(const ClusterRuntime&) = delete;
@@ -47,7 +43,6 @@ class ClusterRuntime {
   mutable std::mutex monitors_mutex_;  // the pools' thread may call on_member_lost while monitors are built
   std::unique_ptr<pool::PoolManager> pools_;
   std::vector<std::unique_ptr<MemberMonitor>> monitors_;
-  std::unique_ptr<ClusterCanceller> canceller_;  // null when off
 };
 
 }  // namespace pgvigil::cluster

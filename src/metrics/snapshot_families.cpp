@@ -20,7 +20,6 @@ SnapshotFamilies snapshot_families(const health::Snapshot* snapshot) {
       write_pool_families(out, cluster, member);
     }
   }
-  write_action_families(out, *snapshot);
   return families;
 }
 

@@ -137,8 +137,6 @@ struct DaemonConfig {
   std::map<std::string, std::string> checks{{"connectivity", "{ warning: 2s }"}};
   std::string admin_token_file;
   std::string cluster = "c";
-  // The cluster's queries section as a flow mapping, e.g. "{ cancel: { mode: off } }"; empty: defaults.
-  std::string queries;
 };
 
 inline std::string render_config(const DaemonConfig& config, int http_port, const std::string& state_dir) {
@@ -157,7 +155,6 @@ inline std::string render_config(const DaemonConfig& config, int http_port, cons
     yaml += "      checks:\n";
     for (const auto& [check, settings] : config.checks) yaml += "        " + check + ": " + settings + "\n";
   }
-  if (!config.queries.empty()) yaml += "    queries: " + config.queries + "\n";
   yaml += "alerts:\n  sinks: []\n";
   return yaml;
 }

@@ -80,8 +80,6 @@ TEST(HttpCost, TwoThousandHealthAndMetricsRequestsRunNoStatement) {
   // One cycle per member at start-up, then none for half a minute: the burst fits in between.
   config.interval = "30s";
   config.slow_checks_interval = "30s";
-  // The canceller polls pg_stat_activity every second by design; this is about health cycles.
-  config.queries = "{ cancel: { mode: off } }";
   DaemonUnderTest daemon(dir, config);
   ASSERT_TRUE(daemon.wait_ready()) << daemon.log();
 
