@@ -1,5 +1,4 @@
-// Everything that runs for one configured cluster: its pools, one monitor per member and, unless
-// queries.statements is off, one pg_stat_statements sampler per member.
+// Everything that runs for one configured cluster: its pools and one monitor per member.
 // Built from a config and replaced whole on reload. Destruction cuts database I/O first so that
 // threads blocked on a hung server end at once, then joins them.
 #pragma once
@@ -11,7 +10,6 @@
 #include <vector>
 
 #include "cluster/member_monitor.h"
-#include "cluster/statements_monitor.h"
 #include "health/snapshot.h"
 #include "config/config.h"
 #include "pool/pool_manager.h"
@@ -20,11 +18,8 @@ namespace pgvigil::cluster {
 
 class ClusterRuntime {
  public:
-  // `on_change` runs (on a worker thread) after any member published a new snapshot or
-  // interval. Without `statements` (--once), or with queries.statements off, pg_stat_statements
-  // is not sampled.
-  ClusterRuntime(const config::ClusterConfig& config, const Clock& clock, std::function<void()> on_change = {},
-                 queries::IntervalJournal* statements = nullptr);
+  // `on_change` runs (on a worker thread) after any member published a new snapshot.
+  ClusterRuntime(const config::ClusterConfig& config, const Clock& clock, std::function<void()> on_change = {});
   ~ClusterRuntime();
   ClusterRuntime(const ClusterRuntime&) = delete;
   ClusterRuntime& operator=(const ClusterRuntime&) = delete;
@@ -48,8 +43,6 @@ class ClusterRuntime {
   mutable std::mutex monitors_mutex_;  // the pools' thread may call on_member_lost while monitors are built
   std::unique_ptr<pool::PoolManager> pools_;
   std::vector<std::unique_ptr<MemberMonitor>> monitors_;
-  queries::StatementsAvailability statements_availability_;  // written by the samplers, read by the monitors
-  std::vector<std::unique_ptr<StatementsMonitor>> statement_samplers_;  // empty when not sampled
 };
 
 }  // namespace pgvigil::cluster

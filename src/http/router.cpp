@@ -5,13 +5,12 @@
 #include <vector>
 
 #include "http/endpoints.h"
-#include "http/queries_endpoint.h"
 
 namespace pgvigil::http {
 namespace {
 
 enum class Endpoint {
-  health, cluster, cluster_primary, member_primary, member_replica, livez, readyz, metrics, stats, reload, queries
+  health, cluster, cluster_primary, member_primary, member_replica, livez, readyz, metrics, stats, reload
 };
 
 struct Match {
@@ -44,7 +43,6 @@ std::optional<Match> match(std::string_view path) {
     if (s[0] == "readyz") return Match{Endpoint::readyz, {}, {}};
     if (s[0] == "metrics") return Match{Endpoint::metrics, {}, {}};
     if (s[0] == "stats") return Match{Endpoint::stats, {}, {}};
-    if (s[0] == "queries") return Match{Endpoint::queries, {}, {}};
   }
   if (s.size() == 2 && s[0] == "-" && s[1] == "reload") return Match{Endpoint::reload, {}, {}};
   if (s.size() < 2 || s[0] != "clusters" || !named(s[1])) return std::nullopt;
@@ -89,7 +87,6 @@ Response dispatch(const Match& target, const Request& request, const Hooks& hook
     case Endpoint::livez: return livez_endpoint(*snapshot);
     case Endpoint::readyz: return readyz_endpoint(*snapshot);
     case Endpoint::stats: return stats_endpoint(*snapshot);
-    case Endpoint::queries: return queries_endpoint(*snapshot, request.query);
     case Endpoint::metrics:
     case Endpoint::reload: break;
   }

@@ -4,8 +4,6 @@
 
 #include <utility>
 
-#include "metrics/statement_families.h"
-
 namespace pgvigil::metrics {
 
 SnapshotFamilies snapshot_families(const health::Snapshot* snapshot) {
@@ -22,7 +20,6 @@ SnapshotFamilies snapshot_families(const health::Snapshot* snapshot) {
       write_pool_families(out, cluster, member);
     }
   }
-  write_statement_families(out, *snapshot);
   return families;
 }
 

@@ -25,10 +25,10 @@ void add_interval(StatementCounterTotals& totals, const IntervalReport& report) 
 
 }  // namespace
 
-void prune_ring(std::deque<std::shared_ptr<const RecordedInterval>>& ring, WallTime now,
+void prune_ring(std::deque<std::shared_ptr<const IntervalReport>>& ring, WallTime now,
                 std::chrono::nanoseconds history, std::size_t max_intervals) {
   const WallTime oldest_kept = now - std::chrono::duration_cast<WallTime::duration>(history);
-  while (!ring.empty() && ring.front()->report.recorded_at < oldest_kept) ring.pop_front();
+  while (!ring.empty() && ring.front()->recorded_at < oldest_kept) ring.pop_front();
   while (ring.size() > max_intervals) ring.pop_front();
 }
 
@@ -41,12 +41,11 @@ void IntervalJournal::record(IntervalReport report, const HistorySettings& setti
     std::lock_guard lock(log_mutex_);
     log_.write(lines);
   }
-  std::string json = interval_json_text(report);
-  auto shared = std::make_shared<const RecordedInterval>(std::move(report), std::move(json));
+  auto shared = std::make_shared<const IntervalReport>(std::move(report));
   std::lock_guard lock(mutex_);
-  Ring& ring = rings_[shared->report.cluster];
+  Ring& ring = rings_[shared->cluster];
   ring.settings = settings;
-  add_interval(ring.totals[shared->report.member], shared->report);
+  add_interval(ring.totals[shared->member], *shared);
   ring.reports.push_back(std::move(shared));
   const WallTime now = clock_.wall_now();
   for (auto& [name, each] : rings_) prune_ring(each.reports, now, each.settings.history);

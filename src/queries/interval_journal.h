@@ -30,7 +30,7 @@ inline constexpr std::size_t kMaxIntervalsPerCluster = 5000;
 
 // Drops from the front (the oldest) what was recorded before `now - history`, then what exceeds
 // `max_intervals`. `ring` is in the order recorded.
-void prune_ring(std::deque<std::shared_ptr<const RecordedInterval>>& ring, WallTime now,
+void prune_ring(std::deque<std::shared_ptr<const IntervalReport>>& ring, WallTime now,
                 std::chrono::nanoseconds history, std::size_t max_intervals = kMaxIntervalsPerCluster);
 
 class IntervalJournal {
@@ -46,7 +46,7 @@ class IntervalJournal {
 
  private:
   struct Ring {
-    std::deque<std::shared_ptr<const RecordedInterval>> reports;  // oldest first
+    std::deque<std::shared_ptr<const IntervalReport>> reports;  // oldest first
     std::map<std::string, StatementCounterTotals, std::less<>> totals;
     HistorySettings settings;
   };

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "queries/recommendations.h"
-
 namespace pgvigil::queries {
 namespace {
 
@@ -61,9 +59,9 @@ IntervalReport build_report(ReportParts parts, const StatementLabels& labels) {
   report.totals = totals_of(interval);
   report.statements.reserve(selection.statements.size());
   for (const SelectedStatement& selected : selection.statements) report.statements.push_back(reported(selected, labels));
-  for (Recommendation& r : parts.recommendations) {
+  report.recommendations = std::move(parts.recommendations);
+  for (Recommendation& r : report.recommendations) {
     if (r.queryid) r.query = labels.text(*r.queryid);
-    if (!r.queryid || !is_utility_statement(r.query)) report.recommendations.push_back(std::move(r));
   }
   return report;
 }

@@ -114,8 +114,6 @@ Json interval_json(const IntervalReport& report) {
           {"recommendations", std::move(recommendations)}};
 }
 
-std::string interval_json_text(const IntervalReport& report) { return dump_json(interval_json(report)); }
-
 std::vector<std::string> slow_log_lines(const IntervalReport& report) {
   std::vector<std::string> lines;
   lines.reserve(report.statements.size() + 1);

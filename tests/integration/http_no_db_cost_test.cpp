@@ -80,9 +80,6 @@ TEST(HttpCost, TwoThousandHealthAndMetricsRequestsRunNoStatement) {
   // One cycle per member at start-up, then none for half a minute: the burst fits in between.
   config.interval = "30s";
   config.slow_checks_interval = "30s";
-  // The statement sampler reads pg_stat_statements on its own schedule, by design; this is about
-  // health cycles.
-  config.queries = "{ statements: false }";
   DaemonUnderTest daemon(dir, config);
   ASSERT_TRUE(daemon.wait_ready()) << daemon.log();
 
