@@ -9,6 +9,7 @@
 #include "app/options.h"
 #include "app/signals.h"
 #include "config/loader.h"
+#include "util/ctype_cache.h"
 #include "util/logging.h"
 
 namespace pgvigil::app {
@@ -39,6 +40,8 @@ int run_daemon(const Options& options) {
     }
   }
   const bool once = options.command == Command::once;
+  // Before any thread exists (see util/ctype_cache.h).
+  fill_ctype_narrow_cache();
   auto loaded = config::load_config_file(options.config_path);
   if (!loaded) {
     print_errors(loaded.error());

@@ -88,6 +88,8 @@ void Daemon::publish_snapshot() {
   next->ready = first_cycle_done();
   next->live = loops_advancing();
   for (const auto& cluster : runtime_->clusters) next->clusters.push_back(cluster->snapshot(next->taken_steady));
+  if (actions_) next->actions = actions_->history();
+  if (statements_) next->statements = statements_->view();
   for (const auto& cluster : config_.clusters) {
     const auto& lag = cluster.health.checks.at("replication_lag");
     next->probe_defaults[cluster.name] = health::ProbeDefaults{lag.warning.value_or(10), lag.warning_bytes.value_or(16.0 * 1024 * 1024)};
@@ -106,7 +108,8 @@ std::unique_ptr<Daemon::Runtime> Daemon::build_runtime(const config::Config& con
   auto runtime = std::make_unique<Runtime>();
   for (const auto& cluster : config.clusters) {
     runtime->clusters.push_back(
-        std::make_unique<cluster::ClusterRuntime>(cluster, clock_, [this] { publish_snapshot(); }));
+        std::make_unique<cluster::ClusterRuntime>(cluster, clock_, [this] { publish_snapshot(); }, actions_.get(),
+                                                  statements_.get()));
   }
   return runtime;
 }
@@ -185,6 +188,9 @@ std::string Daemon::status_line() const {
 int Daemon::run() {
   apply_logging(config_);
   spdlog::info("pgvigil {} starting with {} ({} cluster(s))", PGVIGIL_VERSION, config_.source, config_.clusters.size());
+  // A new record shows in /actions and the metrics at once, not at the next refresh.
+  actions_ = std::make_unique<queries::ActionJournal>(config_.daemon.state_dir, clock_, [this] { publish_snapshot(); });
+  statements_ = std::make_unique<queries::IntervalJournal>(config_.daemon.state_dir, clock_);
   swap_runtime(build_runtime(config_));
   metrics_ = std::make_unique<metrics::MetricsEndpoint>([this] { return store_.current(); }, clock_);
   http::Hooks hooks;

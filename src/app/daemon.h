@@ -20,6 +20,8 @@
 #include "health/snapshot_store.h"
 #include "http/server.h"
 #include "metrics/metrics_endpoint.h"
+#include "queries/action_journal.h"
+#include "queries/interval_journal.h"
 #include "util/clock.h"
 
 namespace pgvigil::app {
@@ -73,6 +75,12 @@ class Daemon {
   std::mutex reload_mutex_;
   std::vector<std::promise<std::pair<bool, std::string>>> reload_requests_;
   std::unique_ptr<metrics::MetricsEndpoint> metrics_;
+  // The canceller's audit, for the daemon's whole life (history and counters survive reloads);
+  // made by run() only, so --once neither cancels nor touches state_dir.
+  std::unique_ptr<queries::ActionJournal> actions_;
+  // pg_stat_statements intervals and the slow-query log, likewise kept across reloads and made by
+  // run() only: --once samples nothing.
+  std::unique_ptr<queries::IntervalJournal> statements_;
   std::unique_ptr<http::HttpServer> http_;
   // Workers publish while the main thread swaps runtimes: the pointer is guarded, and never held
   // while a runtime is built or stopped (stopping joins threads that may be waiting for it).

@@ -4,15 +4,26 @@
 
 namespace pgvigil::cluster {
 
-ClusterRuntime::ClusterRuntime(const config::ClusterConfig& config, const Clock& clock, std::function<void()> on_change)
+ClusterRuntime::ClusterRuntime(const config::ClusterConfig& config, const Clock& clock, std::function<void()> on_change,
+                               queries::ActionJournal* actions, queries::IntervalJournal* statements)
     : name_(config.name), interval_(config.health.interval), on_change_(std::move(on_change)) {
   std::lock_guard lock(monitors_mutex_);
   pools_ = std::make_unique<pool::PoolManager>(config, clock,
                                                [this](const std::string& member) { on_member_lost(member); });
+  const bool sampled = statements != nullptr && config.queries.statements;
+  const auto changed = [this] {
+    if (on_change_) on_change_();
+  };
   for (const auto& member : config.members) {
-    monitors_.push_back(std::make_unique<MemberMonitor>(config, member, *pools_, clock, [this] {
-      if (on_change_) on_change_();
-    }));
+    monitors_.push_back(std::make_unique<MemberMonitor>(config, member, *pools_, clock, changed,
+                                                        sampled ? &statements_availability_ : nullptr));
+    if (sampled) {
+      statement_samplers_.push_back(std::make_unique<StatementsMonitor>(config, member, *pools_, clock, *statements,
+                                                                        statements_availability_, changed));
+    }
+  }
+  if (actions != nullptr && config.queries.cancel.mode != config::CancelMode::off) {
+    canceller_ = std::make_unique<ClusterCanceller>(config, *pools_, *actions, clock);
   }
 }
 
@@ -24,11 +35,15 @@ ClusterRuntime::~ClusterRuntime() {
     monitors.swap(monitors_);
   }
   monitors.clear();  // joins the monitors (their leases go back to the pools)
+  statement_samplers_.clear();
+  canceller_.reset();
   pools_.reset();    // then the maintenance thread
 }
 
 void ClusterRuntime::request_stop() {
   pools_->interrupt();
+  if (canceller_) canceller_->request_stop();
+  for (auto& sampler : statement_samplers_) sampler->request_stop();
   std::lock_guard lock(monitors_mutex_);
   for (auto& monitor : monitors_) monitor->request_stop();
 }

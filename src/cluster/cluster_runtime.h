@@ -1,4 +1,6 @@
-// Everything that runs for one configured cluster: its pools and one monitor per member.
+// Everything that runs for one configured cluster: its pools, one monitor per member, one
+// pg_stat_statements sampler per member unless queries.statements is off and, unless
+// queries.cancel.mode is off, the runaway-session canceller.
 // Built from a config and replaced whole on reload. Destruction cuts database I/O first so that
 // threads blocked on a hung server end at once, then joins them.
 #pragma once
@@ -9,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "cluster/cluster_canceller.h"
 #include "cluster/member_monitor.h"
+#include "cluster/statements_monitor.h"
 #include "health/snapshot.h"
 #include "config/config.h"
 #include "pool/pool_manager.h"
@@ -18,8 +22,11 @@ namespace pgvigil::cluster {
 
 class ClusterRuntime {
  public:
-  // `on_change` runs (on a worker thread) after any member published a new snapshot.
-  ClusterRuntime(const config::ClusterConfig& config, const Clock& clock, std::function<void()> on_change = {});
+  // `on_change` runs (on a worker thread) after any member published a new snapshot or
+  // interval. Without `actions` (--once) no canceller runs, whatever the mode; without
+  // `statements`, or with queries.statements off, pg_stat_statements is not sampled.
+  ClusterRuntime(const config::ClusterConfig& config, const Clock& clock, std::function<void()> on_change = {},
+                 queries::ActionJournal* actions = nullptr, queries::IntervalJournal* statements = nullptr);
   ~ClusterRuntime();
   ClusterRuntime(const ClusterRuntime&) = delete;
   ClusterRuntime& operator=(const ClusterRuntime&) = delete;
@@ -43,6 +50,9 @@ class ClusterRuntime {
   mutable std::mutex monitors_mutex_;  // the pools' thread may call on_member_lost while monitors are built
   std::unique_ptr<pool::PoolManager> pools_;
   std::vector<std::unique_ptr<MemberMonitor>> monitors_;
+  std::unique_ptr<ClusterCanceller> canceller_;  // null when off
+  queries::StatementsAvailability statements_availability_;  // written by the samplers, read by the monitors
+  std::vector<std::unique_ptr<StatementsMonitor>> statement_samplers_;  // empty when not sampled
 };
 
 }  // namespace pgvigil::cluster

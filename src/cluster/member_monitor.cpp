@@ -24,11 +24,13 @@ bool definitive(const db::Error& error) {
 }  // namespace
 
 MemberMonitor::MemberMonitor(const config::ClusterConfig& cluster, const config::MemberConfig& member,
-                             pool::PoolManager& pools, const Clock& clock, std::function<void()> on_publish)
+                             pool::PoolManager& pools, const Clock& clock, std::function<void()> on_publish,
+                             const queries::StatementsAvailability* statements)
     : cluster_(cluster.name), member_(member.name), health_(cluster.health),
       regular_query_(health::build_cycle_query(cluster.health, false)),
       with_costly_query_(health::build_cycle_query(cluster.health, true)), pools_(pools), clock_(clock),
-      on_publish_(std::move(on_publish)), damper_(cluster.health.fail_after, cluster.health.recover_after) {
+      on_publish_(std::move(on_publish)), statements_(statements),
+      damper_(cluster.health.fail_after, cluster.health.recover_after) {
   snapshot_.name = member_;
   if (auto it = health_.checks.find("write_probe"); it != health_.checks.end() && it->second.enabled) {
     heartbeat_table_ = it->second.table;
@@ -136,6 +138,9 @@ void MemberMonitor::cycle(std::stop_token stop) {
   }
 
   auto evaluation = health::evaluate_checks(obs, health_);
+  if (const auto problem = statements_ ? statements_->problem(member_) : std::nullopt) {
+    evaluation.add(queries::statements_reason(*problem), queries::statements_fix(*problem));
+  }
   health::MemberSnapshot next;
   next.name = member_;
   next.reachable = true;

@@ -4,7 +4,9 @@
 // primary); the answers are judged (health/checks), damped against flapping and published as a
 // MemberSnapshot. The role it reads feeds the cluster's topology. wake() asks for a cycle now
 // (the pool's idle-socket watch calls it when the server closed our sessions). Logs each change
-// of state once. snapshot() is thread-safe.
+// of state once. When given the cluster's StatementsAvailability board, a member whose
+// pg_stat_statements cannot be read gets a `pg_stat_statements` warning with the fix.
+// snapshot() is thread-safe.
 #pragma once
 
 #include <expected>
@@ -18,6 +20,7 @@
 #include "health/observations.h"
 #include "health/snapshot.h"
 #include "pool/pool_manager.h"
+#include "queries/statements_availability.h"
 #include "util/periodic_worker.h"
 
 namespace pgvigil::cluster {
@@ -25,7 +28,8 @@ namespace pgvigil::cluster {
 class MemberMonitor {
  public:
   MemberMonitor(const config::ClusterConfig& cluster, const config::MemberConfig& member, pool::PoolManager& pools,
-                const Clock& clock, std::function<void()> on_publish);
+                const Clock& clock, std::function<void()> on_publish,
+                const queries::StatementsAvailability* statements = nullptr);
 
   health::MemberSnapshot snapshot() const;  // only once the constructor has returned
   const std::string& name() const { return member_; }
@@ -50,6 +54,7 @@ class MemberMonitor {
   pool::PoolManager& pools_;
   const Clock& clock_;
   const std::function<void()> on_publish_;
+  const queries::StatementsAvailability* statements_;  // null: pg_stat_statements is not sampled
 
   // Worker thread only.
   health::FlapDamper damper_;

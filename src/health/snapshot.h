@@ -15,6 +15,11 @@
 #include "pool/pool_stats.h"
 #include "util/clock.h"
 
+namespace pgvigil::queries {
+struct ActionHistory;    // queries/action_history.h
+struct IntervalHistory;  // queries/interval_history.h
+}
+
 namespace pgvigil::health {
 
 enum class MemberRole { unknown, primary, replica };
@@ -89,6 +94,8 @@ struct Snapshot {
   bool config_reload_ok = true;
   std::vector<ClusterSnapshot> clusters;
   std::map<std::string, ProbeDefaults> probe_defaults;  // by cluster name
+  std::shared_ptr<const queries::ActionHistory> actions{};  // the canceller's records; null in --once
+  std::shared_ptr<const queries::IntervalHistory> statements{};  // pg_stat_statements intervals; null in --once
 
   const ClusterSnapshot* cluster(std::string_view name) const;
   Status status() const;  // the worst cluster status; unhealthy when there is none

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <optional>
 
+#include "http/actions_json.h"
 #include "http/bearer_auth.h"
 #include "http/health_json.h"
 #include "http/lag_limits.h"
@@ -99,6 +100,12 @@ Response readyz_endpoint(const health::Snapshot& snapshot) {
 }
 
 Response stats_endpoint(const health::Snapshot& snapshot) { return json_response(200, stats_json(snapshot)); }
+
+Response actions_endpoint(const health::Snapshot& snapshot, const std::map<std::string, std::string>& query) {
+  const auto limit = actions_limit(query, snapshot);
+  if (!limit) return error_response(400, limit.error());
+  return json_response(200, actions_json(snapshot, *limit));
+}
 
 Response metrics_endpoint(const Hooks& hooks) {
   if (!hooks.metrics_text) return error_response(404, "metrics are not available");

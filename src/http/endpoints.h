@@ -24,6 +24,7 @@ Response member_replica_endpoint(const health::Snapshot& snapshot, std::string_v
 Response livez_endpoint(const health::Snapshot& snapshot);
 Response readyz_endpoint(const health::Snapshot& snapshot);
 Response stats_endpoint(const health::Snapshot& snapshot);
+Response actions_endpoint(const health::Snapshot& snapshot, const std::map<std::string, std::string>& query);
 Response metrics_endpoint(const Hooks& hooks);
 Response reload_endpoint(const Request& request, const Hooks& hooks);
 

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "util/timestamp_text.h"
+
 namespace pgvigil::http {
 namespace {
 
@@ -120,16 +122,7 @@ std::string with_why(Json document, std::string_view why) {
 
 }  // namespace
 
-std::string format_timestamp(WallTime time) {
-  using namespace std::chrono;
-  const auto millis = floor<milliseconds>(time);
-  const auto day = floor<days>(millis);
-  const year_month_day date(day);
-  const hh_mm_ss clock(millis - day);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", static_cast<int>(date.year()),
-                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()), clock.hours().count(),
-                     clock.minutes().count(), clock.seconds().count(), clock.subseconds().count());
-}
+std::string format_timestamp(WallTime time) { return format_rfc3339_millis(time); }
 
 std::string health_json(const health::Snapshot& snapshot, std::string_view why) {
   Json clusters = Json::array();

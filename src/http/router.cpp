@@ -5,12 +5,14 @@
 #include <vector>
 
 #include "http/endpoints.h"
+#include "http/queries_endpoint.h"
 
 namespace pgvigil::http {
 namespace {
 
 enum class Endpoint {
-  health, cluster, cluster_primary, member_primary, member_replica, livez, readyz, metrics, stats, reload
+  health, cluster, cluster_primary, member_primary, member_replica, livez, readyz, metrics, stats, reload, actions,
+  queries
 };
 
 struct Match {
@@ -43,6 +45,8 @@ std::optional<Match> match(std::string_view path) {
     if (s[0] == "readyz") return Match{Endpoint::readyz, {}, {}};
     if (s[0] == "metrics") return Match{Endpoint::metrics, {}, {}};
     if (s[0] == "stats") return Match{Endpoint::stats, {}, {}};
+    if (s[0] == "actions") return Match{Endpoint::actions, {}, {}};
+    if (s[0] == "queries") return Match{Endpoint::queries, {}, {}};
   }
   if (s.size() == 2 && s[0] == "-" && s[1] == "reload") return Match{Endpoint::reload, {}, {}};
   if (s.size() < 2 || s[0] != "clusters" || !named(s[1])) return std::nullopt;
@@ -87,6 +91,8 @@ Response dispatch(const Match& target, const Request& request, const Hooks& hook
     case Endpoint::livez: return livez_endpoint(*snapshot);
     case Endpoint::readyz: return readyz_endpoint(*snapshot);
     case Endpoint::stats: return stats_endpoint(*snapshot);
+    case Endpoint::actions: return actions_endpoint(*snapshot, request.query);
+    case Endpoint::queries: return queries_endpoint(*snapshot, request.query);
     case Endpoint::metrics:
     case Endpoint::reload: break;
   }

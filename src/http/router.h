@@ -12,6 +12,8 @@
 //   GET|HEAD /livez, /readyz                          200 or 503
 //   GET|HEAD /metrics                                 Prometheus text
 //   GET|HEAD /stats                                   pool counters and database sizes
+//   GET|HEAD /actions?limit=100                       the canceller's audit, newest first
+//   GET|HEAD /queries?cluster=c&member=m&limit=N      pg_stat_statements intervals, newest first
 //   POST     /-/reload                                Authorization: Bearer <admin token>
 //
 // HEAD answers with the status GET would give and an empty body. Errors are JSON {"error": ...}:

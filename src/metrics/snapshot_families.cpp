@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "metrics/statement_families.h"
+
 namespace pgvigil::metrics {
 
 SnapshotFamilies snapshot_families(const health::Snapshot* snapshot) {
@@ -20,6 +22,8 @@ SnapshotFamilies snapshot_families(const health::Snapshot* snapshot) {
       write_pool_families(out, cluster, member);
     }
   }
+  write_action_families(out, *snapshot);
+  write_statement_families(out, *snapshot);
   return families;
 }
 

@@ -43,6 +43,7 @@ void write_workload_families(FamilyWriter& out, const health::ClusterSnapshot& c
                              const health::MemberSnapshot& member);
 void write_pool_families(FamilyWriter& out, const health::ClusterSnapshot& cluster,
                          const health::MemberSnapshot& member);
+void write_action_families(FamilyWriter& out, const health::Snapshot& snapshot);
 
 Labels cluster_labels(const health::ClusterSnapshot& cluster);
 Labels member_labels(const health::ClusterSnapshot& cluster, const health::MemberSnapshot& member);

@@ -168,6 +168,15 @@ std::string_view to_string(CancelReason reason) {
   return "unknown";
 }
 
+std::string_view to_string(CancelMode mode) {
+  switch (mode) {
+    case CancelMode::off: return "off";
+    case CancelMode::dry_run: return "dry_run";
+    case CancelMode::enforce: return "enforce";
+  }
+  return "unknown";
+}
+
 bool is_attempt(const CancelDecision& decision) { return decision.action != CancelAction::skip; }
 
 bool should_execute(const CancelDecision& decision) {

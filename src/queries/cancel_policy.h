@@ -79,6 +79,7 @@ enum class CancelReason {
 // Machine-readable names: the enumerator spelled as in the source ("max_query_duration").
 std::string_view to_string(CancelAction action);
 std::string_view to_string(CancelReason reason);
+std::string_view to_string(config::CancelMode mode);  // off | dry_run | enforce, as in the config
 
 // One query of one backend: a recycled pid or a new query is another key.
 struct SessionKey {

@@ -3,8 +3,8 @@
 namespace pgvigil::queries {
 
 const IntervalReport* ClusterStatementHistory::latest(std::string_view member) const {
-  for (const auto& report : intervals) {
-    if (report->member == member) return report.get();
+  for (const auto& recorded : intervals) {
+    if (recorded->report.member == member) return &recorded->report;
   }
   return nullptr;
 }

@@ -31,8 +31,14 @@ struct StatementCounterTotals {
   std::uint64_t evicted = 0;  // entries pg_stat_statements threw away (dealloc)
 };
 
+// A report and its JSON (report_json.h), rendered once when recorded: answers only join them.
+struct RecordedInterval {
+  IntervalReport report;
+  std::string json;
+};
+
 struct ClusterStatementHistory {
-  std::vector<std::shared_ptr<const IntervalReport>> intervals;  // newest first, within queries.history
+  std::vector<std::shared_ptr<const RecordedInterval>> intervals;  // newest first, within queries.history
   std::map<std::string, StatementCounterTotals, std::less<>> totals;  // by member
   int metrics_top_n = 0;  // queries.metrics_top_n of the cluster
 

@@ -25,27 +25,33 @@ void add_interval(StatementCounterTotals& totals, const IntervalReport& report) 
 
 }  // namespace
 
-void prune_ring(std::deque<std::shared_ptr<const IntervalReport>>& ring, WallTime now,
+void prune_ring(std::deque<std::shared_ptr<const RecordedInterval>>& ring, WallTime now,
                 std::chrono::nanoseconds history, std::size_t max_intervals) {
   const WallTime oldest_kept = now - std::chrono::duration_cast<WallTime::duration>(history);
-  while (!ring.empty() && ring.front()->recorded_at < oldest_kept) ring.pop_front();
+  while (!ring.empty() && ring.front()->report.recorded_at < oldest_kept) ring.pop_front();
   while (ring.size() > max_intervals) ring.pop_front();
 }
 
 IntervalJournal::IntervalJournal(std::string state_dir, const Clock& clock)
-    : clock_(clock), log_(std::move(state_dir)), view_(std::make_shared<const IntervalHistory>()) {}
+    : clock_(clock),
+      log_({.dir = std::move(state_dir),
+            .file_name = "slow-queries.jsonl",
+            .what = "the slow-query log",
+            .fallback = "intervals are kept in memory only (GET /queries)"}),
+      view_(std::make_shared<const IntervalHistory>()) {}
 
 void IntervalJournal::record(IntervalReport report, const HistorySettings& settings) {
   const auto lines = slow_log_lines(report);
   {
     std::lock_guard lock(log_mutex_);
-    log_.write(lines);
+    for (const std::string& line : lines) log_.write(line);
   }
-  auto shared = std::make_shared<const IntervalReport>(std::move(report));
+  std::string json = interval_json_text(report);
+  auto shared = std::make_shared<const RecordedInterval>(std::move(report), std::move(json));
   std::lock_guard lock(mutex_);
-  Ring& ring = rings_[shared->cluster];
+  Ring& ring = rings_[shared->report.cluster];
   ring.settings = settings;
-  add_interval(ring.totals[shared->member], *shared);
+  add_interval(ring.totals[shared->report.member], shared->report);
   ring.reports.push_back(std::move(shared));
   const WallTime now = clock_.wall_now();
   for (auto& [name, each] : rings_) prune_ring(each.reports, now, each.settings.history);

@@ -14,8 +14,8 @@
 
 #include "queries/interval_history.h"
 #include "queries/interval_report.h"
-#include "queries/slow_query_log.h"
 #include "util/clock.h"
+#include "util/jsonl_file.h"
 
 namespace pgvigil::queries {
 
@@ -30,7 +30,7 @@ inline constexpr std::size_t kMaxIntervalsPerCluster = 5000;
 
 // Drops from the front (the oldest) what was recorded before `now - history`, then what exceeds
 // `max_intervals`. `ring` is in the order recorded.
-void prune_ring(std::deque<std::shared_ptr<const IntervalReport>>& ring, WallTime now,
+void prune_ring(std::deque<std::shared_ptr<const RecordedInterval>>& ring, WallTime now,
                 std::chrono::nanoseconds history, std::size_t max_intervals = kMaxIntervalsPerCluster);
 
 class IntervalJournal {
@@ -46,7 +46,7 @@ class IntervalJournal {
 
  private:
   struct Ring {
-    std::deque<std::shared_ptr<const IntervalReport>> reports;  // oldest first
+    std::deque<std::shared_ptr<const RecordedInterval>> reports;  // oldest first
     std::map<std::string, StatementCounterTotals, std::less<>> totals;
     HistorySettings settings;
   };
@@ -55,7 +55,7 @@ class IntervalJournal {
 
   const Clock& clock_;
   std::mutex log_mutex_;  // the file is written outside mutex_, so a slow disk never delays view()
-  SlowQueryLog log_;
+  JsonLinesFile log_;  // slow-queries.jsonl: 16 MiB files, 4 rotated, so at most 80 MiB
   mutable std::mutex mutex_;
   std::map<std::string, Ring, std::less<>> rings_;  // by cluster
   std::shared_ptr<const IntervalHistory> view_;

@@ -1,8 +1,12 @@
 #include "queries/recommendations.h"
 
 #include <algorithm>
+#include <array>
+#include <cctype>
 
 #include <fmt/format.h>
+
+#include "queries/query_text.h"
 
 namespace pgvigil::queries {
 namespace {
@@ -59,8 +63,9 @@ std::optional<Recommendation> missing_index(const StatementDelta& s) {
   if (blocks_per_call < kHeavyReadBlocksPerCall || rows_per_call > kFewRowsPerCall) return std::nullopt;
   return about_statement(
       s, "missing_index",
-      fmt::format("query {} reads {:.0f} blocks ({:.1f} MB) per call to return {:.1f} rows: likely a missing "
-                  "index; look at its plan with EXPLAIN (ANALYZE, BUFFERS)",
+      fmt::format("query {} reads {:.0f} blocks ({:.1f} MB) per call to return {:.1f} rows: a filter without a "
+                  "usable index, or an aggregate over much of a table; look at its plan with EXPLAIN (ANALYZE, "
+                  "BUFFERS)",
                   s.key.queryid, blocks_per_call, blocks_per_call * kBlockBytes / kMiB, rows_per_call),
       {{"calls", as_double(d.calls)},
        {"blocks_per_call", blocks_per_call},
@@ -130,7 +135,24 @@ void add_statements(const std::vector<const StatementDelta*>& order, Rule rule, 
   }
 }
 
+bool starts_with_word(std::string_view text, std::string_view word) {
+  if (text.size() < word.size()) return false;
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    if (std::toupper(static_cast<unsigned char>(text[i])) != word[i]) return false;
+  }
+  if (text.size() == word.size()) return true;
+  const auto next = static_cast<unsigned char>(text[word.size()]);
+  return !std::isalnum(next) && next != '_';
+}
+
 }  // namespace
+
+bool is_utility_statement(std::string_view query) {
+  static constexpr std::array<std::string_view, 11> kUtility = {
+      "VACUUM", "ANALYZE", "ANALYSE", "CREATE", "ALTER", "DROP", "REINDEX", "CLUSTER", "REFRESH", "COPY", "TRUNCATE"};
+  const std::string_view text = strip_leading_comments(query);
+  return std::ranges::any_of(kUtility, [&](std::string_view word) { return starts_with_word(text, word); });
+}
 
 std::vector<Recommendation> recommend(const IntervalDelta& interval, const std::vector<TableDelta>& tables) {
   std::vector<Recommendation> out;

@@ -4,6 +4,7 @@
 // behind it. Pure; no I/O. The statement's text is left for the caller to fill in.
 #pragma once
 
+#include <string_view>
 #include <vector>
 
 #include "queries/interval_report.h"
@@ -17,5 +18,10 @@ namespace pgvigil::queries {
 inline constexpr std::size_t kMaxRecommendationsPerKind = 5;
 
 std::vector<Recommendation> recommend(const IntervalDelta& interval, const std::vector<TableDelta>& tables);
+
+// Maintenance and DDL (VACUUM, CREATE INDEX, COPY, ...) read much and return nothing by nature;
+// no index or work_mem advice applies to them. Known only once the text is: the report builder
+// drops their recommendations.
+bool is_utility_statement(std::string_view query);
 
 }  // namespace pgvigil::queries

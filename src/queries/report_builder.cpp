@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "queries/recommendations.h"
+
 namespace pgvigil::queries {
 namespace {
 
@@ -59,9 +61,9 @@ IntervalReport build_report(ReportParts parts, const StatementLabels& labels) {
   report.totals = totals_of(interval);
   report.statements.reserve(selection.statements.size());
   for (const SelectedStatement& selected : selection.statements) report.statements.push_back(reported(selected, labels));
-  report.recommendations = std::move(parts.recommendations);
-  for (Recommendation& r : report.recommendations) {
+  for (Recommendation& r : parts.recommendations) {
     if (r.queryid) r.query = labels.text(*r.queryid);
+    if (!r.queryid || !is_utility_statement(r.query)) report.recommendations.push_back(std::move(r));
   }
   return report;
 }

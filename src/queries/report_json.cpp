@@ -3,8 +3,9 @@
 #include <chrono>
 #include <cmath>
 
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "util/timestamp_text.h"
 
 namespace pgvigil::queries {
 namespace {
@@ -35,24 +36,13 @@ Json totals_json(const IntervalTotals& totals) {
 
 Json line_head(std::string_view type, const IntervalReport& report) {
   return {{"type", type},
-          {"interval_start", format_server_time(report.start)},
-          {"interval_end", format_server_time(report.end)},
+          {"interval_start", format_rfc3339_millis(report.start)},
+          {"interval_end", format_rfc3339_millis(report.end)},
           {"cluster", report.cluster},
           {"member", report.member}};
 }
 
 }  // namespace
-
-std::string format_server_time(ServerTime time) {
-  using namespace std::chrono;
-  const auto millis = floor<milliseconds>(time);
-  const auto day = floor<days>(millis);
-  const year_month_day date(day);
-  const hh_mm_ss clock(millis - day);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", static_cast<int>(date.year()),
-                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()), clock.hours().count(),
-                     clock.minutes().count(), clock.seconds().count(), clock.subseconds().count());
-}
 
 Json statement_json(const ReportedStatement& s) {
   return {{"queryid", std::to_string(s.queryid)},
@@ -97,8 +87,8 @@ Json interval_json(const IntervalReport& report) {
   for (const Recommendation& r : report.recommendations) recommendations.push_back(recommendation_json(r));
   return {{"cluster", report.cluster},
           {"member", report.member},
-          {"start", format_server_time(report.start)},
-          {"end", format_server_time(report.end)},
+          {"start", format_rfc3339_millis(report.start)},
+          {"end", format_rfc3339_millis(report.end)},
           {"seconds", std::chrono::duration<double>(report.end - report.start).count()},
           {"reset_detected", report.reset_detected},
           {"evicted", report.evicted},
@@ -113,6 +103,8 @@ Json interval_json(const IntervalReport& report) {
           {"statements", std::move(statements)},
           {"recommendations", std::move(recommendations)}};
 }
+
+std::string interval_json_text(const IntervalReport& report) { return dump_json(interval_json(report)); }
 
 std::vector<std::string> slow_log_lines(const IntervalReport& report) {
   std::vector<std::string> lines;

@@ -26,12 +26,10 @@
 
 namespace pgvigil::queries {
 
-// RFC 3339 in UTC with milliseconds: "2024-05-01T12:00:00.123Z".
-std::string format_server_time(ServerTime time);
-
 nlohmann::ordered_json statement_json(const ReportedStatement& statement);
 nlohmann::ordered_json recommendation_json(const Recommendation& recommendation);
 nlohmann::ordered_json interval_json(const IntervalReport& report);
+std::string interval_json_text(const IntervalReport& report);  // interval_json, serialised
 
 // The slow-query log's lines for one interval, without newlines: the interval first, then each
 // reported statement, heaviest first.

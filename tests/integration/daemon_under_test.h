@@ -125,6 +125,7 @@ struct MemberSpec {
   std::string name;
   int port = 0;
   std::string password_file;
+  std::string dbname = "postgres";
 };
 
 struct DaemonConfig {
@@ -137,6 +138,8 @@ struct DaemonConfig {
   std::map<std::string, std::string> checks{{"connectivity", "{ warning: 2s }"}};
   std::string admin_token_file;
   std::string cluster = "c";
+  // The cluster's queries section as a flow mapping, e.g. "{ cancel: { mode: off } }"; empty: defaults.
+  std::string queries;
 };
 
 inline std::string render_config(const DaemonConfig& config, int http_port, const std::string& state_dir) {
@@ -146,7 +149,7 @@ inline std::string render_config(const DaemonConfig& config, int http_port, cons
   yaml += "clusters:\n  - name: " + config.cluster + "\n    members:\n";
   for (const auto& m : config.members) {
     yaml += "      - name: " + m.name + "\n        conninfo: \"host=127.0.0.1 port=" + std::to_string(m.port) +
-            " dbname=postgres user=pgvigil\"\n        password_file: " + m.password_file + "\n";
+            " dbname=" + m.dbname + " user=pgvigil\"\n        password_file: " + m.password_file + "\n";
   }
   yaml += "    retry: { base: 100ms, max: 1s }\n";
   yaml += "    health:\n      interval: " + config.interval + "\n      slow_checks_interval: " +
@@ -155,6 +158,7 @@ inline std::string render_config(const DaemonConfig& config, int http_port, cons
     yaml += "      checks:\n";
     for (const auto& [check, settings] : config.checks) yaml += "        " + check + ": " + settings + "\n";
   }
+  if (!config.queries.empty()) yaml += "    queries: " + config.queries + "\n";
   yaml += "alerts:\n  sinks: []\n";
   return yaml;
 }

@@ -65,9 +65,10 @@ TEST_F(IntervalJournalTest, NewestFirstWithCountersThatOnlyGrow) {
   const ClusterStatementHistory* main = view->cluster("main");
   ASSERT_NE(main, nullptr);
   ASSERT_EQ(main->intervals.size(), 3u);
-  EXPECT_EQ(main->intervals[0]->member, "db2");
-  EXPECT_EQ(main->intervals[1]->totals.calls, 4);
-  EXPECT_EQ(main->intervals[2]->totals.calls, 10);
+  EXPECT_EQ(main->intervals[0]->report.member, "db2");
+  EXPECT_NE(main->intervals[0]->json.find(R"("member":"db2")"), std::string::npos) << "rendered once, when recorded";
+  EXPECT_EQ(main->intervals[1]->report.totals.calls, 4);
+  EXPECT_EQ(main->intervals[2]->report.totals.calls, 10);
   EXPECT_EQ(main->latest("db1")->totals.calls, 4);
   EXPECT_EQ(main->latest("db3"), nullptr);
   EXPECT_EQ(main->metrics_top_n, 5);
@@ -105,8 +106,8 @@ TEST_F(IntervalJournalTest, IntervalsOlderThanTheHistoryGo) {
   const auto view = journal.view();
   const auto& main = view->cluster("main")->intervals;
   ASSERT_EQ(main.size(), 2u);
-  EXPECT_EQ(main[0]->totals.calls, 4);
-  EXPECT_EQ(main[1]->totals.calls, 2);
+  EXPECT_EQ(main[0]->report.totals.calls, 4);
+  EXPECT_EQ(main[1]->report.totals.calls, 2);
   EXPECT_TRUE(view->cluster("short")->intervals.empty()) << "each cluster is pruned by its own history";
   EXPECT_EQ(view->cluster("short")->totals.at("db9").calls, 3u) << "counters outlive the ring";
   EXPECT_EQ(view->cluster("main")->totals.at("db1").calls, 7u);
@@ -114,17 +115,17 @@ TEST_F(IntervalJournalTest, IntervalsOlderThanTheHistoryGo) {
 
 TEST(PruneRing, KeepsAtMostTheCapNewestLast) {
   ManualClock clock;
-  std::deque<std::shared_ptr<const IntervalReport>> ring;
+  std::deque<std::shared_ptr<const RecordedInterval>> ring;
   for (int i = 0; i < 5; ++i) {
-    IntervalReport r;
-    r.totals.calls = i;
-    r.recorded_at = clock.wall_now();
-    ring.push_back(std::make_shared<const IntervalReport>(r));
+    RecordedInterval r;
+    r.report.totals.calls = i;
+    r.report.recorded_at = clock.wall_now();
+    ring.push_back(std::make_shared<const RecordedInterval>(r));
   }
   prune_ring(ring, clock.wall_now(), 1h, 3);
   ASSERT_EQ(ring.size(), 3u);
-  EXPECT_EQ(ring.front()->totals.calls, 2);
-  EXPECT_EQ(ring.back()->totals.calls, 4);
+  EXPECT_EQ(ring.front()->report.totals.calls, 2);
+  EXPECT_EQ(ring.back()->report.totals.calls, 4);
 }
 
 TEST_F(IntervalJournalTest, WritesTheSlowQueryLogInAPrivateStateDir) {

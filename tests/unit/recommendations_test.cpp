@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "queries/report_builder.h"
 #include "statement_builders.h"
 
 namespace pgvigil::queries {
@@ -108,6 +109,33 @@ TEST(Recommendations, AtMostFivePerKindHeaviestFirst) {
   ASSERT_EQ(out.size(), kMaxRecommendationsPerKind);
   EXPECT_EQ(out.front().queryid, 8);
   EXPECT_EQ(out.back().queryid, 4);
+}
+
+TEST(Recommendations, UtilityStatementsAreRecognisedByTheirText) {
+  for (const char* text : {"VACUUM ANALYZE big", "  /* nightly */ vacuum big", "-- load\nCOPY t FROM STDIN",
+                           "CREATE INDEX i ON t (a)", "analyze", "REFRESH MATERIALIZED VIEW m"}) {
+    EXPECT_TRUE(is_utility_statement(text)) << text;
+  }
+  for (const char* text : {"SELECT * FROM big WHERE v = $1", "WITH x AS (SELECT 1) SELECT * FROM x",
+                           "copy_of_orders", "UPDATE t SET a = $1", "", "VACUUMED"}) {
+    EXPECT_FALSE(is_utility_statement(text)) << text;
+  }
+}
+
+TEST(Recommendations, TheReportDropsAdviceOnUtilityStatements) {
+  const auto in = interval({delta({.queryid = 1, .calls = 1, .total_ms = 100, .rows = 0, .hit = 5000}),
+                            delta({.queryid = 2, .calls = 1, .total_ms = 90, .rows = 0, .hit = 5000})});
+  const Selection selection = select_statements(in, {.slow_threshold_ms = 1000, .top_n = 2});
+  StatementLabels labels(2048);
+  labels.add_text(1, "VACUUM big");
+  labels.add_text(2, "SELECT * FROM big WHERE v = $1");
+  auto recommendations = recommend(in, {});
+  ASSERT_EQ(recommendations.size(), 2u);
+  const IntervalReport report = build_report(
+      {.interval = &in, .selection = &selection, .recommendations = std::move(recommendations)}, labels);
+  ASSERT_EQ(report.recommendations.size(), 1u);
+  EXPECT_EQ(report.recommendations[0].queryid, 2);
+  EXPECT_EQ(report.recommendations[0].query, "SELECT * FROM big WHERE v = $1") << "the text is filled in";
 }
 
 }  // namespace
