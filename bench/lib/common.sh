@@ -139,10 +139,15 @@ else:
 PY
 }
 
-# bench_write_config FILE PORT INTERVAL: one cluster, members primary and replica, every other
-# key at its default.
+# The health benchmarks measure the check cycle alone: no pg_stat_statements sampler, no activity
+# poll (bench/activity_poll.sh measures that one).
+BENCH_QUERIES_HEALTH_ONLY='{ statements: false, cancel: { mode: "off" } }'
+
+# bench_write_config FILE PORT INTERVAL [QUERIES]: one cluster, members primary and replica,
+# queries: QUERIES (a YAML flow map; default BENCH_QUERIES_HEALTH_ONLY), every other key at its
+# default.
 bench_write_config() {
-  local file=$1 port=$2 interval=$3
+  local file=$1 port=$2 interval=$3 queries=${4:-$BENCH_QUERIES_HEALTH_ONLY}
   cat >"$file" <<YAML
 daemon:
   state_dir: $BENCH_STATE_DIR
@@ -166,6 +171,7 @@ clusters:
         password_file: $BENCH_PASSWORD_FILE
     health:
       interval: $interval
+    queries: $queries
 alerts:
   sinks: []
 YAML
@@ -186,13 +192,13 @@ bench_wait_status() {
   done
 }
 
-# bench_start_pgvigil INTERVAL: writes the config and starts the daemon; returns once /readyz
-# answers 200. Sets bench_pgvigil_pid and bench_http_port.
+# bench_start_pgvigil INTERVAL [QUERIES]: writes the config and starts the daemon; returns once
+# /readyz answers 200. Sets bench_pgvigil_pid and bench_http_port.
 bench_start_pgvigil() {
-  local interval=$1 attempt
+  local interval=$1 queries=${2:-$BENCH_QUERIES_HEALTH_ONLY} attempt
   for attempt in 1 2 3; do
     bench_http_port=$(bench_free_port)
-    bench_write_config "$bench_dir/pgvigil.yaml" "$bench_http_port" "$interval"
+    bench_write_config "$bench_dir/pgvigil.yaml" "$bench_http_port" "$interval" "$queries"
     "$bench_build_dir/pgvigil" --config "$bench_dir/pgvigil.yaml" >"$bench_dir/pgvigil.log" 2>&1 &
     bench_pgvigil_pid=$!
     if bench_wait_status /readyz 200 30; then

@@ -40,6 +40,16 @@ ClusterRuntime::~ClusterRuntime() {
   pools_.reset();    // then the maintenance thread
 }
 
+std::vector<const PeriodicWorker*> ClusterRuntime::workers() const {
+  std::vector<const PeriodicWorker*> all;
+  for (const auto& monitor : monitors_) all.push_back(&monitor->worker());
+  if (canceller_) {
+    for (const auto& poll : canceller_->monitors()) all.push_back(&poll->worker());
+  }
+  for (const auto& sampler : statement_samplers_) all.push_back(&sampler->worker());
+  return all;
+}
+
 void ClusterRuntime::request_stop() {
   pools_->interrupt();
   if (canceller_) canceller_->request_stop();

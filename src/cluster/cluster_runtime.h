@@ -33,6 +33,9 @@ class ClusterRuntime {
 
   const std::string& name() const { return name_; }
   const std::vector<std::unique_ptr<MemberMonitor>>& monitors() const { return monitors_; }
+  // Every periodic loop of the cluster (health monitors, activity polls, statement samplers), for
+  // the liveness verdict.
+  std::vector<const PeriodicWorker*> workers() const;
   pool::PoolManager& pools() { return *pools_; }
   const pool::PoolManager& pools() const { return *pools_; }
 

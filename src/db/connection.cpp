@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "db/cancel_sender.h"
 
@@ -45,7 +46,18 @@ std::string ConnectSpec::describe() const { return db::describe(params); }
 
 Connection::Connection(ConnHandle handle, std::string password, const Interrupter* interrupter)
     : conn_(std::move(handle)), password_(std::move(password)), interrupter_(interrupter),
-      opened_at_(SteadyClock::now()) {}
+      opened_at_(SteadyClock::now()) {
+  // Replaces libpq's default receiver, which would print server notices to stderr.
+  PQsetNoticeReceiver(
+      conn_.get(),
+      [](void* ended, const PGresult* notice) {
+        const char* severity = PQresultErrorField(notice, PG_DIAG_SEVERITY_NONLOCALIZED);
+        if (severity != nullptr && (std::strcmp(severity, "FATAL") == 0 || std::strcmp(severity, "PANIC") == 0)) {
+          *static_cast<bool*>(ended) = true;
+        }
+      },
+      server_ended_session_.get());
+}
 
 WaitResult Connection::wait(WaitFor what, Deadline deadline) const {
   return wait_socket(socket(), what, deadline, interrupter_ ? interrupter_->fd() : -1);
@@ -112,16 +124,15 @@ std::expected<Connection, Error> Connection::open(const ConnectSpec& spec, Deadl
     }
     poll = PQconnectPoll(conn.get());
   }
-  // Server notices (including the FATAL sent before a terminated session closes) would otherwise
-  // be printed to stderr by libpq's default processor.
-  PQsetNoticeProcessor(conn.get(), [](void*, const char*) {}, nullptr);
   if (PQsetnonblocking(conn.get(), 1) != 0) {
     return std::unexpected(make_connection_error(redact(first_line_of_error(conn.get()))));
   }
   return Connection(std::move(conn), spec.password, interrupter);
 }
 
-bool Connection::is_open() const { return conn_ && PQstatus(conn_.get()) == CONNECTION_OK; }
+bool Connection::is_open() const {
+  return conn_ && PQstatus(conn_.get()) == CONNECTION_OK && !*server_ended_session_;
+}
 
 int Connection::socket() const { return conn_ ? PQsocket(conn_.get()) : -1; }
 int Connection::backend_pid() const { return conn_ ? PQbackendPID(conn_.get()) : 0; }

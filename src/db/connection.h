@@ -99,6 +99,11 @@ class Connection {
   const Interrupter* interrupter_ = nullptr;
   SteadyClock::time_point opened_at_;
   PreparedStatements prepared_;
+  // Set by libpq's notice receiver when the server sends a FATAL on an idle session (e.g.
+  // "terminating connection due to administrator command"): libpq hands such an error to the
+  // notice receiver, not to PQgetResult, and the close that follows may not have arrived yet.
+  // On the heap so that the pointer libpq holds survives moves of the Connection.
+  std::unique_ptr<bool> server_ended_session_ = std::make_unique<bool>(false);
 };
 
 }  // namespace pgvigil::db

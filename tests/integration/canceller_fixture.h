@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "client_session.h"
+#include "pg_session.h"
 #include "daemon_under_test.h"
 #include "pg_cluster.h"
 
@@ -103,8 +103,8 @@ class CancellerFixture : public ::testing::Test {
     return config;
   }
 
-  ClientSession& open(int member, const std::string& user, const std::string& application) {
-    sessions_.push_back(std::make_unique<ClientSession>(cluster_->port(member), user, application));
+  PgSession& open(int member, const std::string& user, const std::string& application) {
+    sessions_.push_back(std::make_unique<PgSession>(cluster_->port(member), user, application, "0"));
     return *sessions_.back();
   }
 
@@ -154,7 +154,7 @@ class CancellerFixture : public ::testing::Test {
   static std::string dump(const Json& document) { return document.dump(2); }
 
   static inline PgCluster* cluster_ = nullptr;
-  std::vector<std::unique_ptr<ClientSession>> sessions_;
+  std::vector<std::unique_ptr<PgSession>> sessions_;
 };
 
 }  // namespace pgvigil::acceptance

@@ -21,7 +21,7 @@ TEST_F(CancellerLimits, TwentyRunawaysGetNoMoreAttemptsThanTheRateLimit) {
   DaemonUnderTest daemon(dir, canceller_config("enforce", kLimit));
   ASSERT_TRUE(daemon.wait_ready()) << daemon.log();
 
-  std::vector<ClientSession*> runaways;
+  std::vector<PgSession*> runaways;
   for (int i = 0; i < kRunaways; ++i) runaways.push_back(&open(PgCluster::kPrimary, "app", "canceller-test"));
   for (auto* session : runaways) session->send("SELECT pg_sleep(600)");
   const auto started = std::chrono::steady_clock::now();
@@ -31,7 +31,7 @@ TEST_F(CancellerLimits, TwentyRunawaysGetNoMoreAttemptsThanTheRateLimit) {
   testing::poll_until(
       [&] {
         document = actions(daemon);
-        return std::ranges::all_of(runaways, [&](auto* s) { return records_for(document, "primary", s->pid()) > 0; });
+        return std::ranges::all_of(runaways, [&](auto* s) { return records_for(document, "primary", s->backend_pid()) > 0; });
       },
       kLongWait, 100ms);
   // A few more polls (well inside the minute) must not add attempts.
@@ -42,12 +42,12 @@ TEST_F(CancellerLimits, TwentyRunawaysGetNoMoreAttemptsThanTheRateLimit) {
   const auto tried = attempts(document);
   int rate_limited = 0;
   for (auto* session : runaways) {
-    if (skip_reason(document, "primary", session->pid()) == "rate_limited") ++rate_limited;
+    if (skip_reason(document, "primary", session->backend_pid()) == "rate_limited") ++rate_limited;
   }
   EXPECT_EQ(tried.size(), static_cast<std::size_t>(kLimit)) << dump(document);
   EXPECT_EQ(rate_limited, kRunaways - kLimit) << dump(document);
   for (auto* session : runaways) {
-    EXPECT_EQ(records_for(document, "primary", session->pid()), 1u) << "pid " << session->pid() << " recorded again";
+    EXPECT_EQ(records_for(document, "primary", session->backend_pid()), 1u) << "pid " << session->backend_pid() << " recorded again";
   }
 
   int cancelled = 0;
@@ -77,9 +77,9 @@ TEST_F(CancellerLimits, ATerminatedLockHolderIsRecordedWithTheSessionsItBlocked)
   auto& holder = open(PgCluster::kPrimary, "app", "canceller-test");
   auto& first = open(PgCluster::kPrimary, "app", "canceller-test");
   auto& second = open(PgCluster::kPrimary, "app", "canceller-test");
-  const int holder_pid = holder.pid();
-  const int first_pid = first.pid();
-  const int second_pid = second.pid();
+  const int holder_pid = holder.backend_pid();
+  const int first_pid = first.backend_pid();
+  const int second_pid = second.backend_pid();
   holder.exec("BEGIN; UPDATE lock_target SET v = v + 1 WHERE id = 1");
   first.send("UPDATE lock_target SET v = v + 1 WHERE id = 1");
   ASSERT_TRUE(testing::poll_until(

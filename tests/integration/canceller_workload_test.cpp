@@ -32,21 +32,21 @@ class CancellerWorkload : public CancellerFixture {
     ProtectedSessions p;
     auto& superuser = open(PgCluster::kPrimary, "postgres", "canceller-test");
     superuser.send("SELECT pg_sleep(600)");
-    p.superuser = superuser.pid();
+    p.superuser = superuser.backend_pid();
     auto& excluded = open(PgCluster::kPrimary, "app", "nightly-report");
     excluded.send("SELECT pg_sleep(600)");
-    p.excluded_application = excluded.pid();
+    p.excluded_application = excluded.backend_pid();
     auto& dump = open(PgCluster::kPrimary, "app", "pg_dump");
     dump.send("SELECT pg_sleep(600)");
-    p.pg_dump = dump.pid();
+    p.pg_dump = dump.backend_pid();
     auto& vacuum = open(PgCluster::kPrimary, "app", "canceller-test");
     // At most 4 x 100ms of sleep per page read: minutes for the table's few hundred pages.
     vacuum.exec("SET vacuum_cost_delay = '100ms'; SET vacuum_cost_limit = 1");
     vacuum.send("VACUUM (DISABLE_PAGE_SKIPPING) vac_target");
-    p.vacuum = vacuum.pid();
+    p.vacuum = vacuum.backend_pid();
     auto& index = open(PgCluster::kPrimary, "app", "canceller-test");
     index.send("CREATE INDEX ON idx_target (slow_key(i))");  // 1000 rows x 50ms
-    p.create_index = index.pid();
+    p.create_index = index.backend_pid();
     return p;
   }
 
@@ -106,9 +106,9 @@ TEST_F(CancellerWorkload, EnforceEndsRunawaysInTimeAndLeavesProtectedSessionsAlo
   auto& runaway = open(PgCluster::kPrimary, "app", "canceller-test");
   auto& replica_runaway = open(PgCluster::kReplica, "app", "canceller-test");
   // Read before the sessions end: a terminated connection no longer knows its backend.
-  const int stubborn_pid = stubborn.pid();
-  const int runaway_pid = runaway.pid();
-  const int replica_pid = replica_runaway.pid();
+  const int stubborn_pid = stubborn.backend_pid();
+  const int runaway_pid = runaway.backend_pid();
+  const int replica_pid = replica_runaway.backend_pid();
   stubborn.send(kStubbornLoop);
   const auto stubborn_sent = std::chrono::steady_clock::now();
   runaway.send("SELECT pg_sleep(600)");
@@ -132,7 +132,7 @@ TEST_F(CancellerWorkload, EnforceEndsRunawaysInTimeAndLeavesProtectedSessionsAlo
   EXPECT_LE(ms(replica_seconds), cancel_bound) << replica_seconds << " s";
 
   // Idle in transaction past its limit: terminated.
-  const int idle_pid = idle.pid();
+  const int idle_pid = idle.backend_pid();
   ASSERT_TRUE(testing::poll_until([&] { return !backend_exists(PgCluster::kPrimary, idle_pid); }, kLongWait))
       << "the idle transaction was never terminated";
   const double idle_seconds = seconds_since(idle_since);
@@ -234,16 +234,16 @@ TEST_F(CancellerWorkload, DryRunRecordsTheSameDecisionsAndStopsNothing) {
       [&] {
         document = actions(daemon);
         const auto tried = attempts(document);
-        const auto escalated = [&](const Attempt& a) { return a.pid == runaway.pid() && a.action == "terminate"; };
+        const auto escalated = [&](const Attempt& a) { return a.pid == runaway.backend_pid() && a.action == "terminate"; };
         return std::ranges::any_of(tried, escalated) &&
-               std::ranges::any_of(tried, [&](const Attempt& a) { return a.pid == idle.pid(); });
+               std::ranges::any_of(tried, [&](const Attempt& a) { return a.pid == idle.backend_pid(); });
       },
       kLongWait, 100ms);
   document = wait_for_protected_skips(daemon, protected_sessions);
 
   EXPECT_FALSE(runaway.wait_end(0ms).has_value()) << "the sleeping session was stopped";
-  EXPECT_TRUE(still_active(PgCluster::kPrimary, runaway.pid()));
-  EXPECT_TRUE(backend_exists(PgCluster::kPrimary, idle.pid())) << "the idle transaction was terminated";
+  EXPECT_TRUE(still_active(PgCluster::kPrimary, runaway.backend_pid()));
+  EXPECT_TRUE(backend_exists(PgCluster::kPrimary, idle.backend_pid())) << "the idle transaction was terminated";
 
   std::set<std::pair<int, std::string>> tried;
   for (const auto& a : attempts(document)) {
@@ -252,11 +252,11 @@ TEST_F(CancellerWorkload, DryRunRecordsTheSameDecisionsAndStopsNothing) {
     EXPECT_FALSE(a.executed) << a.pid;
     EXPECT_TRUE(a.result.is_null()) << a.pid;
   }
-  EXPECT_TRUE(tried.contains({runaway.pid(), "cancel"})) << dump(document);
-  EXPECT_TRUE(tried.contains({runaway.pid(), "terminate"})) << dump(document);
-  EXPECT_TRUE(tried.contains({idle.pid(), "terminate"})) << dump(document);
+  EXPECT_TRUE(tried.contains({runaway.backend_pid(), "cancel"})) << dump(document);
+  EXPECT_TRUE(tried.contains({runaway.backend_pid(), "terminate"})) << dump(document);
+  EXPECT_TRUE(tried.contains({idle.backend_pid(), "terminate"})) << dump(document);
   for (const auto& [pid, action] : tried) {
-    EXPECT_TRUE(pid == runaway.pid() || pid == idle.pid()) << action << " attempted on pid " << pid << "\n"
+    EXPECT_TRUE(pid == runaway.backend_pid() || pid == idle.backend_pid()) << action << " attempted on pid " << pid << "\n"
                                                            << dump(document);
   }
   expect_protected_left_alone(document, protected_sessions);

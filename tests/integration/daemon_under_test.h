@@ -24,6 +24,7 @@
 #include <postgresql/libpq-fe.h>
 
 #include "pg_cluster.h"
+#include "pg_session.h"
 #include "polling.h"
 #include "ports.h"
 #include "subprocess.h"
@@ -140,6 +141,8 @@ struct DaemonConfig {
   std::string cluster = "c";
   // The cluster's queries section as a flow mapping, e.g. "{ cancel: { mode: off } }"; empty: defaults.
   std::string queries;
+  // The body of the top-level alerts section, each line indented by two spaces; empty: no sinks.
+  std::string alerts;
 };
 
 inline std::string render_config(const DaemonConfig& config, int http_port, const std::string& state_dir) {
@@ -159,7 +162,7 @@ inline std::string render_config(const DaemonConfig& config, int http_port, cons
     for (const auto& [check, settings] : config.checks) yaml += "        " + check + ": " + settings + "\n";
   }
   if (!config.queries.empty()) yaml += "    queries: " + config.queries + "\n";
-  yaml += "alerts:\n  sinks: []\n";
+  yaml += "alerts:\n" + (config.alerts.empty() ? std::string("  sinks: []\n") : config.alerts);
   return yaml;
 }
 
@@ -204,6 +207,14 @@ class DaemonUnderTest {
     auto code = process_->wait_for_exit(5s);
     process_.reset();
     return code;
+  }
+
+  // SIGKILL, as a crash or the OOM killer would: nothing is flushed or cleaned up.
+  void kill() {
+    if (!process_) return;
+    process_->signal(SIGKILL);
+    process_->wait_for_exit(5s);
+    process_.reset();
   }
 
   // Waits until every member of the first cluster finished a cycle (GET /readyz is 200).
@@ -256,61 +267,6 @@ inline SplitOutput run_split(const TempDir& dir, const std::string& label, const
   const auto result = testing::run_command(wrapped, limit);
   return SplitOutput{result.exit_code, result.output, testing::read_file(err_file)};
 }
-
-// ---------------------------------------------------------------------------------------------
-// A libpq session the test keeps open.
-
-class PgSession {
- public:
-  PgSession(int port, const std::string& user) {
-    const std::string conninfo = "host=127.0.0.1 port=" + std::to_string(port) + " dbname=postgres user=" + user +
-                                 " connect_timeout=5 application_name=acceptance-test"
-                                 " options='-c statement_timeout=60s'";
-    conn_ = PQconnectdb(conninfo.c_str());
-    if (PQstatus(conn_) != CONNECTION_OK) {
-      const std::string message = PQerrorMessage(conn_);
-      PQfinish(conn_);
-      conn_ = nullptr;
-      throw std::runtime_error("cannot connect as " + user + ": " + message);
-    }
-  }
-  ~PgSession() {
-    if (conn_ == nullptr) return;
-    if (in_flight_) {  // a statement still waiting (on a lock): cancel it so its backend goes too
-      if (PGcancel* cancel = PQgetCancel(conn_)) {
-        char error[256];
-        PQcancel(cancel, error, sizeof error);
-        PQfreeCancel(cancel);
-      }
-    }
-    PQfinish(conn_);
-  }
-  PgSession(const PgSession&) = delete;
-  PgSession& operator=(const PgSession&) = delete;
-  PgSession(PgSession&& other) noexcept
-      : conn_(std::exchange(other.conn_, nullptr)), in_flight_(std::exchange(other.in_flight_, false)) {}
-
-  int backend_pid() const { return PQbackendPID(conn_); }
-
-  // Runs statements to completion; throws with the server's message on failure.
-  void exec(const std::string& sql) {
-    PGresult* result = PQexec(conn_, sql.c_str());
-    const auto status = PQresultStatus(result);
-    const std::string message = PQresultErrorMessage(result);
-    PQclear(result);
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw std::runtime_error(sql + ": " + message);
-  }
-
-  // Sends a statement without waiting for it (one that is expected to block).
-  void send(const std::string& sql) {
-    if (PQsendQuery(conn_, sql.c_str()) != 1) throw std::runtime_error(sql + ": " + PQerrorMessage(conn_));
-    in_flight_ = true;
-  }
-
- private:
-  PGconn* conn_ = nullptr;
-  bool in_flight_ = false;
-};
 
 inline double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

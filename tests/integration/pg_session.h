@@ -1,10 +1,12 @@
-// A client session of the canceller tests: connects as a given role with a given
-// application_name, starts a statement without waiting, and later reads how that statement
-// ended (finished, cancelled, or the session terminated), with a bound on every wait.
+// A libpq session an acceptance test keeps open: as a given role and application_name, it runs
+// statements to completion, or starts one without waiting (an idle transaction, a lock waiter, a
+// runaway) and later reads how it ended: finished, cancelled, or the session terminated. Every
+// wait is bounded.
 #pragma once
 
 #include <poll.h>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <stdexcept>
@@ -25,11 +27,15 @@ struct StatementEnd {
   bool terminated() const { return sqlstate == "57P01" || connection_lost; }  // admin_shutdown
 };
 
-class ClientSession {
+class PgSession {
  public:
-  ClientSession(int port, const std::string& user, const std::string& application_name) {
+  // statement_timeout bounds what a failed test leaves behind; "0" for sessions whose runaway
+  // statements only the canceller may end.
+  PgSession(int port, const std::string& user, const std::string& application_name = "acceptance-test",
+            const std::string& statement_timeout = "60s") {
     const std::string conninfo = "host=127.0.0.1 port=" + std::to_string(port) + " dbname=postgres user=" + user +
-                                 " connect_timeout=5 application_name=" + application_name;
+                                 " connect_timeout=5 application_name=" + application_name +
+                                 " options='-c statement_timeout=" + statement_timeout + "'";
     conn_ = PQconnectdb(conninfo.c_str());
     if (PQstatus(conn_) != CONNECTION_OK) {
       const std::string message = PQerrorMessage(conn_);
@@ -38,14 +44,23 @@ class ClientSession {
       throw std::runtime_error("cannot connect as " + user + ": " + message);
     }
   }
-  ~ClientSession() {
-    if (conn_ != nullptr) PQfinish(conn_);
+  ~PgSession() {
+    if (conn_ == nullptr) return;
+    if (in_flight_) {  // a statement still waiting (on a lock): cancel it so its backend goes too
+      if (PGcancel* cancel = PQgetCancel(conn_)) {
+        char error[256];
+        PQcancel(cancel, error, sizeof error);
+        PQfreeCancel(cancel);
+      }
+    }
+    PQfinish(conn_);
   }
-  ClientSession(const ClientSession&) = delete;
-  ClientSession& operator=(const ClientSession&) = delete;
-  ClientSession(ClientSession&& other) noexcept : conn_(std::exchange(other.conn_, nullptr)) {}
+  PgSession(const PgSession&) = delete;
+  PgSession& operator=(const PgSession&) = delete;
+  PgSession(PgSession&& other) noexcept
+      : conn_(std::exchange(other.conn_, nullptr)), in_flight_(std::exchange(other.in_flight_, false)) {}
 
-  int pid() const { return PQbackendPID(conn_); }
+  int backend_pid() const { return PQbackendPID(conn_); }
 
   // Runs statements to completion; throws with the server's message on failure.
   void exec(const std::string& sql) {
@@ -56,16 +71,18 @@ class ClientSession {
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw std::runtime_error(sql + ": " + message);
   }
 
+  // Sends a statement without waiting for it (one that is expected to block).
   void send(const std::string& sql) {
     if (PQsendQuery(conn_, sql.c_str()) != 1) throw std::runtime_error(sql + ": " + PQerrorMessage(conn_));
+    in_flight_ = true;
   }
 
   // How the statement sent last ended; nullopt if it is still running after `limit`.
   std::optional<StatementEnd> wait_end(std::chrono::milliseconds limit) {
     const auto deadline = std::chrono::steady_clock::now() + limit;
     while (true) {
-      if (PQconsumeInput(conn_) == 0) return StatementEnd{"", PQerrorMessage(conn_), true};
-      if (PQisBusy(conn_) == 0) return collect();
+      if (PQconsumeInput(conn_) == 0) return finished(StatementEnd{"", PQerrorMessage(conn_), true});
+      if (PQisBusy(conn_) == 0) return finished(collect());
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return std::nullopt;
       pollfd fd{PQsocket(conn_), POLLIN, 0};
@@ -74,6 +91,11 @@ class ClientSession {
   }
 
  private:
+  StatementEnd finished(StatementEnd end) {
+    in_flight_ = false;
+    return end;
+  }
+
   StatementEnd collect() {
     StatementEnd end;
     while (PGresult* result = PQgetResult(conn_)) {
@@ -89,6 +111,7 @@ class ClientSession {
   }
 
   PGconn* conn_ = nullptr;
+  bool in_flight_ = false;
 };
 
 }  // namespace pgvigil::acceptance
