@@ -1,8 +1,10 @@
-// alerts: how often firing alerts are re-sent, the on-disk spool and the sinks they go to.
+// alerts: how long conditions must hold before they fire, how often firing alerts are re-sent,
+// the on-disk spool and the sinks they go to.
 #include <algorithm>
 #include <array>
 #include <map>
 
+#include "config/alert_names.h"
 #include "config/sections.h"
 #include "config/value_rules.h"
 
@@ -120,6 +122,45 @@ void load_sinks(const Field& field, LoadContext& ctx, const std::vector<std::str
   }
 }
 
+// A bound on `for` that no sane rule reaches; it catches a stray digit.
+constexpr int kMaxForCycles = 1000;
+
+void load_for(const Field& field, LoadContext& ctx, AlertForConfig& out) {
+  StrictMap map(field, ctx);
+  map.read("critical", out.critical, 1, kMaxForCycles);
+  map.read("warning", out.warning, 1, kMaxForCycles);
+  map.read("info", out.info, 1, kMaxForCycles);
+  map.reject_unknown_keys();
+}
+
+void load_rule(const Field& field, LoadContext& ctx, AlertRuleConfig& out) {
+  StrictMap map(field, ctx);
+  if (!map.is_map()) return;
+  if (!map.contains("for")) {
+    ctx.diag.error(map.self().line, map.path_of("for"), "required key 'for' is missing: health cycles, 1 or more");
+  }
+  map.read("for", out.for_cycles, 1, kMaxForCycles);
+  map.reject_unknown_keys();
+}
+
+// Rules are keyed by alert name; an unknown name is an error, since an override that never
+// applies would leave its author believing the alert waits longer (or shorter) than it does.
+void load_rules(const Field& field, LoadContext& ctx, std::map<std::string, AlertRuleConfig>& out) {
+  StrictMap map(field, ctx);
+  if (!map.is_map()) return;
+  for (const auto& name : map.keys()) {
+    auto rule = map.take(name);
+    if (!is_known_alert_name(name)) {
+      ctx.diag.error(rule->line, rule->path,
+                     "no alert named '" + name + "' (alert names look like PgvigilReplicationLag)");
+      continue;
+    }
+    AlertRuleConfig config;
+    load_rule(*rule, ctx, config);
+    out.emplace(name, config);
+  }
+}
+
 }  // namespace
 
 void load_alerts(const Field& field, LoadContext& ctx, const std::vector<ClusterConfig>& clusters, AlertsConfig& out) {
@@ -131,6 +172,8 @@ void load_alerts(const Field& field, LoadContext& ctx, const std::vector<Cluster
     out.runbook_base_url = std::move(runbook);
   }
   map.read_size("spool_max_bytes", out.spool_max_bytes, 1024);
+  if (auto for_cycles = map.take("for")) load_for(*for_cycles, ctx, out.for_cycles);
+  if (auto rules = map.take("rules")) load_rules(*rules, ctx, out.rules);
   std::vector<std::string> cluster_names;
   for (const auto& cluster : clusters) cluster_names.push_back(cluster.name);
   if (auto sinks = map.take("sinks")) load_sinks(*sinks, ctx, cluster_names, out.sinks);

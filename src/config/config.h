@@ -174,10 +174,29 @@ struct SinkConfig {
   bool operator==(const SinkConfig&) const = default;
 };
 
+// alerts.for: how many consecutive health cycles a condition must hold before its alert fires,
+// by severity. 1 = on first sight.
+struct AlertForConfig {
+  int critical = 1;
+  int warning = 3;
+  int info = 3;
+
+  bool operator==(const AlertForConfig&) const = default;
+};
+
+// alerts.rules.<AlertName>: settings of one alert that override those by severity.
+struct AlertRuleConfig {
+  int for_cycles = 1;  // `for`; required in a rule
+
+  bool operator==(const AlertRuleConfig&) const = default;
+};
+
 struct AlertsConfig {
   Duration resend_interval = 1min;
   std::string runbook_base_url;
   std::uint64_t spool_max_bytes = 16ull * 1024 * 1024;
+  AlertForConfig for_cycles;                     // `for`
+  std::map<std::string, AlertRuleConfig> rules;  // by alert name (config/alert_names.h); default none
   std::vector<SinkConfig> sinks;
 
   bool operator==(const AlertsConfig&) const = default;

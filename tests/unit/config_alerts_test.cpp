@@ -1,4 +1,5 @@
-// alerts: resend interval, runbook links, the spool and the sinks.
+// alerts: resend interval, runbook links, the spool, how long conditions wait before they fire, and
+// the sinks.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -92,6 +93,56 @@ TEST(ConfigAlerts, SpoolSizeHasAFloor) {
   EXPECT_TRUE(has_error(errors_of(kCluster + "alerts: { spool_max_bytes: 0B }\n"), 5, "alerts.spool_max_bytes",
                         "must be at least 1kB"));
   EXPECT_EQ(load_ok(kCluster + "alerts: { spool_max_bytes: 1GB }\n").alerts.spool_max_bytes, 1ull << 30);
+}
+
+TEST(ConfigAlertsFor, DefaultsAreOneCycleForCriticalAndThreeOtherwise) {
+  const AlertsConfig alerts = load_ok(kCluster).alerts;
+  EXPECT_EQ(alerts.for_cycles.critical, 1);
+  EXPECT_EQ(alerts.for_cycles.warning, 3);
+  EXPECT_EQ(alerts.for_cycles.info, 3);
+  EXPECT_TRUE(alerts.rules.empty());
+}
+
+TEST(ConfigAlertsFor, ForAndRulesAreRead) {
+  const AlertsConfig alerts = load_ok(kCluster +
+                                      "alerts:\n"
+                                      "  for: { critical: 2, warning: 5 }\n"
+                                      "  rules:\n"
+                                      "    PgvigilReplicationLag: { for: 6 }\n"
+                                      "    PgvigilNoPrimary:\n"
+                                      "      for: 1\n")
+                                  .alerts;
+  EXPECT_EQ(alerts.for_cycles.critical, 2);
+  EXPECT_EQ(alerts.for_cycles.warning, 5);
+  EXPECT_EQ(alerts.for_cycles.info, AlertForConfig{}.info);
+  ASSERT_EQ(alerts.rules.size(), 2u);
+  EXPECT_EQ(alerts.rules.at("PgvigilReplicationLag").for_cycles, 6);
+  EXPECT_EQ(alerts.rules.at("PgvigilNoPrimary").for_cycles, 1);
+}
+
+TEST(ConfigAlertsFor, BadValuesNameTheKeyAndLine) {
+  auto errors = errors_of(kCluster +
+                          "alerts:\n"
+                          "  for: { critical: 0, warning: 2.5, info: 3, page: 1 }\n"
+                          "  rules:\n"
+                          "    PgvigilReplicationLag: { for: 0 }\n"
+                          "    PgvigilNoSuchThing: { for: 2 }\n"
+                          "    PgvigilNoPrimary: { wait: 2 }\n"
+                          "    PgvigilSplitBrain: 3\n");
+  EXPECT_TRUE(has_error(errors, 6, "alerts.for.critical", "0 is out of range: must be 1..1000"));
+  EXPECT_TRUE(has_error(errors, 6, "alerts.for.warning", "expected an integer, found '2.5'"));
+  EXPECT_TRUE(has_error(errors, 6, "alerts.for.page", "unknown key 'page'"));
+  EXPECT_TRUE(has_error(errors, 8, "alerts.rules.PgvigilReplicationLag.for", "0 is out of range"));
+  EXPECT_TRUE(has_error(errors, 9, "alerts.rules.PgvigilNoSuchThing", "no alert named 'PgvigilNoSuchThing'"));
+  EXPECT_TRUE(has_error(errors, 10, "alerts.rules.PgvigilNoPrimary.for", "required key 'for' is missing"));
+  EXPECT_TRUE(has_error(errors, 10, "alerts.rules.PgvigilNoPrimary.wait", "unknown key 'wait'"));
+  EXPECT_TRUE(has_error(errors, 11, "alerts.rules.PgvigilSplitBrain", "expected a map"));
+  EXPECT_EQ(errors.size(), 8u) << dump(errors);
+}
+
+TEST(ConfigAlertsFor, ForMustBeAMap) {
+  EXPECT_TRUE(has_error(errors_of(kCluster + "alerts: { for: 3 }\n"), 5, "alerts.for", "expected a map"));
+  EXPECT_TRUE(has_error(errors_of(kCluster + "alerts: { rules: [] }\n"), 5, "alerts.rules", "expected a map"));
 }
 
 }  // namespace
