@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <map>
 #include <mutex>
-#include <set>
 #include <thread>
 
 #include "alerts/hmac_signature.h"
