@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <map>
 #include <mutex>
-#include <set>
 #include <thread>
 
 #include "alerts/hmac_signature.h"
@@ -145,8 +145,11 @@ void Dispatcher::run(Worker& worker, std::stop_token stop) {
       ++worker.retried;
       ++worker.stats.consecutive_failures;
       worker.stats.last_error = result.error;
-      spdlog::warn("alerts: {} did not take notification {} ({}, attempt {}); retrying in {} ms", worker.key,
-                   delivery->id, result.error, attempt + 1, delay.count());
+      // A long outage would otherwise write a line at every retry: warn at the 1st, 2nd, 4th, 8th...
+      const std::uint64_t failures = worker.stats.consecutive_failures;
+      const auto level = (failures & (failures - 1)) == 0 ? spdlog::level::warn : spdlog::level::debug;
+      spdlog::log(level, "alerts: {} did not take notification {} ({}; {} failure(s) in a row); retrying in {} ms",
+                  worker.key, delivery->id, result.error, failures, delay.count());
       ++attempt;
       // Not woken by submit(): the same delivery goes first whatever arrives meanwhile.
       clock_.wait_until(lock, worker.cv, stop, clock_.now() + delay, [] { return false; });

@@ -1,3 +1,4 @@
+// The client side of cpp-httplib, kept to this one file as the server side is to src/http.
 #include "alerts/http_sender.h"
 
 #include <httplib.h>

@@ -177,6 +177,7 @@ void Spool::replay() {
 void Spool::give_up_on_file_locked(const std::string& why) {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
+  file_bytes_ = 0;
   if (!durable_) return;  // said so already
   durable_ = false;
   spdlog::error("alert spool {}: {}; undelivered notifications are kept in memory only from now on and are lost on "

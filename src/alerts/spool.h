@@ -8,7 +8,8 @@
 // live records are rewritten to a fresh file that replaces the old one atomically.
 //
 // The live records are bounded by `max_bytes`: adding beyond it drops the oldest pending
-// deliveries (counted, logged). When the file cannot be written the queue carries on in memory:
+// deliveries (counted, logged). With compaction, the file stays under about twice that plus
+// 64 KiB. When the file cannot be written the queue carries on in memory:
 // durability is lost, notifications are not. An empty state_dir keeps the queue in memory only.
 //
 // Thread-safe: every member may be called from any thread (one mutex; disk syncs happen under it).
