@@ -213,6 +213,7 @@ DispatcherStats Dispatcher::stats() const {
   out.queue_depth = spool_.pending_count();
   out.dropped_total = spool_.dropped_total();
   out.spool_bytes = spool_.bytes();
+  out.spool_live_bytes = spool_.live_bytes();
   out.spool_durable = spool_.durable();
   return out;
 }

@@ -38,7 +38,8 @@ struct DispatcherStats {
   std::vector<TargetDeliveryStats> targets;  // likewise
   std::size_t queue_depth = 0;               // all pending deliveries
   std::uint64_t dropped_total = 0;           // incl. those for sinks no longer configured
-  std::uint64_t spool_bytes = 0;
+  std::uint64_t spool_bytes = 0;       // the file, done records included until compaction
+  std::uint64_t spool_live_bytes = 0;  // what the pending deliveries take: what spool_max_bytes bounds
   bool spool_durable = true;  // false once the spool file could not be written
 };
 

@@ -90,12 +90,14 @@ void Daemon::publish_snapshot() {
   for (const auto& cluster : runtime_->clusters) next->clusters.push_back(cluster->snapshot(next->taken_steady));
   if (actions_) next->actions = actions_->history();
   if (statements_) next->statements = statements_->view();
+  if (alerts_) next->alerts = alerts_->view();
   for (const auto& cluster : config_.clusters) {
     const auto& lag = cluster.health.checks.at("replication_lag");
     next->probe_defaults[cluster.name] = health::ProbeDefaults{lag.warning.value_or(10), lag.warning_bytes.value_or(16.0 * 1024 * 1024)};
   }
   last_published_ = next->taken_steady;
   store_.publish(std::move(next));
+  if (alerts_) alerts_->wake();  // a new snapshot may raise or resolve an alert: judge it now
 }
 
 void Daemon::apply_logging(const config::Config& config) const {
@@ -135,6 +137,14 @@ bool Daemon::reload() {
     publish_snapshot();  // the failed reload shows at once, not at the next refresh
     return false;
   }
+  auto targets = alerts::targets_from_config(loaded->config.alerts);
+  if (!targets) {
+    last_reload_error_ = targets.error();
+    spdlog::error("reload rejected: {}; keeping the running configuration", targets.error());
+    last_reload_ok_ = false;
+    publish_snapshot();
+    return false;
+  }
   for (const auto& warning : loaded->warnings) spdlog::warn("{}", warning);
   for (const auto& key : keys_needing_restart(config_, loaded->config)) {
     spdlog::warn("{} changed; the new value takes effect after a restart", key);
@@ -148,6 +158,7 @@ bool Daemon::reload() {
     config_ = std::move(loaded->config);
   }
   swap_runtime(build_runtime(config_));
+  if (alerts_) alerts_->reconfigure(config_, std::move(*targets));
   last_reload_ok_ = true;
   publish_snapshot();  // the new set of clusters and members shows at once
   spdlog::info("configuration reloaded: {} cluster(s)", config_.clusters.size());
@@ -165,12 +176,14 @@ bool Daemon::first_cycle_done() const {
 
 bool Daemon::loops_advancing() const {
   const auto now = clock_.now();
-  return all_monitors(runtime_->clusters, [&](const auto& m) {
-    const auto& worker = m->worker();
+  const auto advancing = [&](const PeriodicWorker* worker) {
     // A loop may be legitimately busy for a connect plus a query past its own interval.
-    const auto allowance = 3 * worker.interval() + std::chrono::seconds(10);
-    return worker.runs() == 0 || now - worker.last_run_end() < allowance;
-  });
+    const auto allowance = 3 * worker->interval() + std::chrono::seconds(10);
+    return worker->runs() == 0 || now - worker->last_run_end() < allowance;
+  };
+  if (alerts_ && !advancing(&alerts_->worker())) return false;
+  return std::ranges::all_of(runtime_->clusters,
+                             [&](const auto& cluster) { return std::ranges::all_of(cluster->workers(), advancing); });
 }
 
 std::string Daemon::status_line() const {
@@ -191,6 +204,14 @@ int Daemon::run() {
   // A new record shows in /actions and the metrics at once, not at the next refresh.
   actions_ = std::make_unique<queries::ActionJournal>(config_.daemon.state_dir, clock_, [this] { publish_snapshot(); });
   statements_ = std::make_unique<queries::IntervalJournal>(config_.daemon.state_dir, clock_);
+  auto targets = alerts::targets_from_config(config_.alerts);
+  if (!targets) {
+    spdlog::critical("{}", targets.error());
+    return kExitConfig;
+  }
+  alerts_ = std::make_unique<alerts::AlertEngine>(config_, std::move(*targets), [this] { return store_.current(); },
+                                                  clock_);
+  actions_->add_listener([engine = alerts_.get()](const queries::ActionRecord& record) { engine->on_action(record); });
   swap_runtime(build_runtime(config_));
   metrics_ = std::make_unique<metrics::MetricsEndpoint>([this] { return store_.current(); }, clock_);
   http::Hooks hooks;
@@ -250,6 +271,7 @@ int Daemon::run() {
   http_->stop();  // no new requests; in-flight ones finish on the current snapshot
   serve_reload_requests();
   swap_runtime(nullptr);
+  alerts_.reset();  // what is not delivered yet stays in the spool for the next start
   spdlog::info("stopped");
   spdlog::default_logger()->flush();
   return kExitOk;

@@ -13,6 +13,7 @@
 
 #include <spdlog/common.h>
 
+#include "alerts/alert_engine.h"
 #include "app/options.h"
 #include "app/systemd_notifier.h"
 #include "cluster/cluster_runtime.h"
@@ -81,6 +82,9 @@ class Daemon {
   // pg_stat_statements intervals and the slow-query log, likewise kept across reloads and made by
   // run() only: --once samples nothing.
   std::unique_ptr<queries::IntervalJournal> statements_;
+  // Alerts and their delivery, likewise for the daemon's whole life (a reload neither forgets nor
+  // re-notifies an alert); made by run() only. After actions_: its listener points here.
+  std::unique_ptr<alerts::AlertEngine> alerts_;
   std::unique_ptr<http::HttpServer> http_;
   // Workers publish while the main thread swaps runtimes: the pointer is guarded, and never held
   // while a runtime is built or stopped (stopping joins threads that may be waiting for it).

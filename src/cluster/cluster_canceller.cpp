@@ -4,7 +4,7 @@ namespace pgvigil::cluster {
 
 ClusterCanceller::ClusterCanceller(const config::ClusterConfig& cluster, pool::PoolManager& pools,
                                    queries::ActionJournal& journal, const Clock& clock)
-    : policy_(cluster.queries) {
+    : policy_(cluster.queries, queries::recent_attempts(*journal.history(), cluster.name, clock.wall_now(), clock.now())) {
   for (const auto& member : cluster.members) {
     monitors_.push_back(std::make_unique<ActivityMonitor>(cluster, member, pools, policy_, journal, clock));
   }

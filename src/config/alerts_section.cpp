@@ -161,6 +161,13 @@ void load_rules(const Field& field, LoadContext& ctx, std::map<std::string, Aler
   }
 }
 
+void load_delivery_retry(const Field& field, LoadContext& ctx, DeliveryRetryConfig& out) {
+  StrictMap map(field, ctx);
+  read_backoff_bounds(map, "alerts.retry", out.base, out.max);
+  map.read("multiplier", out.multiplier, 1.0, 100.0);
+  map.reject_unknown_keys();
+}
+
 }  // namespace
 
 void load_alerts(const Field& field, LoadContext& ctx, const std::vector<ClusterConfig>& clusters, AlertsConfig& out) {
@@ -174,6 +181,7 @@ void load_alerts(const Field& field, LoadContext& ctx, const std::vector<Cluster
   map.read_size("spool_max_bytes", out.spool_max_bytes, 1024);
   if (auto for_cycles = map.take("for")) load_for(*for_cycles, ctx, out.for_cycles);
   if (auto rules = map.take("rules")) load_rules(*rules, ctx, out.rules);
+  if (auto retry = map.take("retry")) load_delivery_retry(*retry, ctx, out.retry);
   std::vector<std::string> cluster_names;
   for (const auto& cluster : clusters) cluster_names.push_back(cluster.name);
   if (auto sinks = map.take("sinks")) load_sinks(*sinks, ctx, cluster_names, out.sinks);

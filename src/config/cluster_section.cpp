@@ -32,17 +32,10 @@ void load_pool(const Field& field, LoadContext& ctx, PoolConfig& out) {
 
 void load_retry(const Field& field, LoadContext& ctx, RetryConfig& out) {
   StrictMap map(field, ctx);
-  const bool base_ok = map.read("base", out.base, kPositive) || !map.contains("base");
-  const bool max_ok = map.read("max", out.max, kPositive) || !map.contains("max");
+  read_backoff_bounds(map, "retry", out.base, out.max);
   map.read("multiplier", out.multiplier, 1.0, 100.0);
   map.read("circuit_after", out.circuit_after, 1, 1000);
   map.reject_unknown_keys();
-  if (base_ok && max_ok && out.max < out.base) {
-    const char* key = map.contains("max") ? "max" : "base";
-    ctx.diag.error(map.line_of(key), map.path_of(key),
-                   "retry.max (" + format_duration(out.max) + ") is less than retry.base (" +
-                       format_duration(out.base) + ")");
-  }
 }
 
 void load_members(const Field& field, LoadContext& ctx, std::vector<MemberConfig>& out) {

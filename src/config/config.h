@@ -191,12 +191,23 @@ struct AlertRuleConfig {
   bool operator==(const AlertRuleConfig&) const = default;
 };
 
+// Waits between delivery attempts of a notification that failed in a way that may pass (5xx,
+// timeout, no connection): exponential with full jitter.
+struct DeliveryRetryConfig {
+  Duration base = 500ms;
+  Duration max = 30s;
+  double multiplier = 2.0;
+
+  bool operator==(const DeliveryRetryConfig&) const = default;
+};
+
 struct AlertsConfig {
   Duration resend_interval = 1min;
   std::string runbook_base_url;
   std::uint64_t spool_max_bytes = 16ull * 1024 * 1024;
   AlertForConfig for_cycles;                     // `for`
   std::map<std::string, AlertRuleConfig> rules;  // by alert name (config/alert_names.h); default none
+  DeliveryRetryConfig retry;
   std::vector<SinkConfig> sinks;
 
   bool operator==(const AlertsConfig&) const = default;

@@ -1,5 +1,6 @@
 #include "config/sections.h"
 
+#include "config/duration.h"
 #include "config/value_rules.h"
 
 namespace pgvigil::config {
@@ -18,6 +19,17 @@ void read_name(StrictMap& map, std::string& out) {
     return;
   }
   out = std::move(name);
+}
+
+void read_backoff_bounds(StrictMap& map, std::string_view what, Duration& base, Duration& max) {
+  const bool base_ok = map.read("base", base, kPositive) || !map.contains("base");
+  const bool max_ok = map.read("max", max, kPositive) || !map.contains("max");
+  if (base_ok && max_ok && max < base) {
+    const char* key = map.contains("max") ? "max" : "base";
+    map.context().diag.error(map.line_of(key), map.path_of(key),
+                             std::string(what) + ".max (" + format_duration(max) + ") is less than " +
+                                 std::string(what) + ".base (" + format_duration(base) + ")");
+  }
 }
 
 bool read_readable_path(StrictMap& map, std::string_view key, std::string& out) {

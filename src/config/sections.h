@@ -30,4 +30,8 @@ void read_name(StrictMap& map, std::string& out);
 // is set to something other than "", valid or not.
 bool read_readable_path(StrictMap& map, std::string_view key, std::string& out);
 
+// The `base` and `max` of a backoff (positive durations); max below base is an error naming
+// `what` ("retry", "alerts.retry") and the key that was set.
+void read_backoff_bounds(StrictMap& map, std::string_view what, Duration& base, Duration& max);
+
 }  // namespace pgvigil::config

@@ -15,6 +15,9 @@
 #include "pool/pool_stats.h"
 #include "util/clock.h"
 
+namespace pgvigil::alerts {
+struct AlertsView;  // alerts/alerts_view.h
+}
 namespace pgvigil::queries {
 struct ActionHistory;    // queries/action_history.h
 struct IntervalHistory;  // queries/interval_history.h
@@ -96,6 +99,7 @@ struct Snapshot {
   std::map<std::string, ProbeDefaults> probe_defaults;  // by cluster name
   std::shared_ptr<const queries::ActionHistory> actions{};  // the canceller's records; null in --once
   std::shared_ptr<const queries::IntervalHistory> statements{};  // pg_stat_statements intervals; null in --once
+  std::shared_ptr<const alerts::AlertsView> alerts{};  // the alert engine's last pass; null in --once
 
   const ClusterSnapshot* cluster(std::string_view name) const;
   Status status() const;  // the worst cluster status; unhealthy when there is none

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "http/actions_json.h"
+#include "http/alerts_json.h"
 #include "http/bearer_auth.h"
 #include "http/health_json.h"
 #include "http/lag_limits.h"
@@ -105,6 +106,10 @@ Response actions_endpoint(const health::Snapshot& snapshot, const std::map<std::
   const auto limit = actions_limit(query, snapshot);
   if (!limit) return error_response(400, limit.error());
   return json_response(200, actions_json(snapshot, *limit));
+}
+
+Response alerts_endpoint(const health::Snapshot& snapshot, const std::map<std::string, std::string>& query) {
+  return json_response(200, alerts_json(snapshot, query));
 }
 
 Response metrics_endpoint(const Hooks& hooks) {

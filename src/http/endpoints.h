@@ -25,6 +25,7 @@ Response livez_endpoint(const health::Snapshot& snapshot);
 Response readyz_endpoint(const health::Snapshot& snapshot);
 Response stats_endpoint(const health::Snapshot& snapshot);
 Response actions_endpoint(const health::Snapshot& snapshot, const std::map<std::string, std::string>& query);
+Response alerts_endpoint(const health::Snapshot& snapshot, const std::map<std::string, std::string>& query);
 Response metrics_endpoint(const Hooks& hooks);
 Response reload_endpoint(const Request& request, const Hooks& hooks);
 

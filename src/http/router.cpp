@@ -12,7 +12,7 @@ namespace {
 
 enum class Endpoint {
   health, cluster, cluster_primary, member_primary, member_replica, livez, readyz, metrics, stats, reload, actions,
-  queries
+  queries, alerts
 };
 
 struct Match {
@@ -47,6 +47,7 @@ std::optional<Match> match(std::string_view path) {
     if (s[0] == "stats") return Match{Endpoint::stats, {}, {}};
     if (s[0] == "actions") return Match{Endpoint::actions, {}, {}};
     if (s[0] == "queries") return Match{Endpoint::queries, {}, {}};
+    if (s[0] == "alerts") return Match{Endpoint::alerts, {}, {}};
   }
   if (s.size() == 2 && s[0] == "-" && s[1] == "reload") return Match{Endpoint::reload, {}, {}};
   if (s.size() < 2 || s[0] != "clusters" || !named(s[1])) return std::nullopt;
@@ -93,6 +94,7 @@ Response dispatch(const Match& target, const Request& request, const Hooks& hook
     case Endpoint::stats: return stats_endpoint(*snapshot);
     case Endpoint::actions: return actions_endpoint(*snapshot, request.query);
     case Endpoint::queries: return queries_endpoint(*snapshot, request.query);
+    case Endpoint::alerts: return alerts_endpoint(*snapshot, request.query);
     case Endpoint::metrics:
     case Endpoint::reload: break;
   }

@@ -23,6 +23,7 @@ SnapshotFamilies snapshot_families(const health::Snapshot* snapshot) {
     }
   }
   write_action_families(out, *snapshot);
+  write_alert_families(out, *snapshot);
   write_statement_families(out, *snapshot);
   return families;
 }

@@ -44,6 +44,7 @@ void write_workload_families(FamilyWriter& out, const health::ClusterSnapshot& c
 void write_pool_families(FamilyWriter& out, const health::ClusterSnapshot& cluster,
                          const health::MemberSnapshot& member);
 void write_action_families(FamilyWriter& out, const health::Snapshot& snapshot);
+void write_alert_families(FamilyWriter& out, const health::Snapshot& snapshot);
 
 Labels cluster_labels(const health::ClusterSnapshot& cluster);
 Labels member_labels(const health::ClusterSnapshot& cluster, const health::MemberSnapshot& member);

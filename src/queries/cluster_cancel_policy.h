@@ -5,17 +5,27 @@
 #pragma once
 
 #include <mutex>
+#include <span>
+#include <string_view>
 #include <vector>
 
 #include "config/config.h"
+#include "queries/action_history.h"
 #include "queries/action_rate_limiter.h"
 #include "queries/cancel_policy.h"
 
 namespace pgvigil::queries {
 
+// When, on the local steady clock, the attempts `history` holds for `cluster` were recorded, if
+// within the rate limiter's window before now; oldest first. A reload rebuilds the canceller, and
+// its new limiter must still count what the old one admitted in the last minute.
+std::vector<SteadyTime> recent_attempts(const ActionHistory& history, std::string_view cluster, WallTime wall_now,
+                                        SteadyTime steady_now);
+
 class ClusterCancelPolicy {
  public:
-  explicit ClusterCancelPolicy(const config::QueriesConfig& queries);
+  // `admitted` (oldest first): attempts of an earlier canceller of this cluster that still count.
+  explicit ClusterCancelPolicy(const config::QueriesConfig& queries, std::span<const SteadyTime> admitted = {});
 
   // run_cancel_round() for one member's poll; `tracker` is that member's.
   std::vector<CancelDecision> round(const ActivityPoll& poll, CancelTracker& tracker, SteadyTime now);

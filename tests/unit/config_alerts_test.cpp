@@ -140,6 +140,24 @@ TEST(ConfigAlertsFor, BadValuesNameTheKeyAndLine) {
   EXPECT_EQ(errors.size(), 8u) << dump(errors);
 }
 
+TEST(ConfigAlertsRetry, DefaultsAndValuesAreRead) {
+  EXPECT_TRUE(load_ok(kCluster).alerts.retry == DeliveryRetryConfig{});
+  const auto retry = load_ok(kCluster + "alerts: { retry: { base: 100ms, max: 2s, multiplier: 3 } }\n").alerts.retry;
+  EXPECT_EQ(retry.base, 100ms);
+  EXPECT_EQ(retry.max, 2s);
+  EXPECT_EQ(retry.multiplier, 3.0);
+}
+
+TEST(ConfigAlertsRetry, BadValuesNameTheKeyAndLine) {
+  auto errors = errors_of(kCluster +
+                          "alerts:\n"
+                          "  retry: { base: 2s, max: 1s, multiplier: 0.5, jitter: 1 }\n");
+  EXPECT_TRUE(has_error(errors, 6, "alerts.retry.max", "is less than alerts.retry.base"));
+  EXPECT_TRUE(has_error(errors, 6, "alerts.retry.multiplier", "out of range"));
+  EXPECT_TRUE(has_error(errors, 6, "alerts.retry.jitter", "unknown key 'jitter'"));
+  EXPECT_EQ(errors.size(), 3u) << dump(errors);
+}
+
 TEST(ConfigAlertsFor, ForMustBeAMap) {
   EXPECT_TRUE(has_error(errors_of(kCluster + "alerts: { for: 3 }\n"), 5, "alerts.for", "expected a map"));
   EXPECT_TRUE(has_error(errors_of(kCluster + "alerts: { rules: [] }\n"), 5, "alerts.rules", "expected a map"));

@@ -57,6 +57,7 @@ std::set<std::string> expected_key_paths() {
       "clusters[].queries.cancel.exclude.queries",
       "alerts.resend_interval", "alerts.runbook_base_url", "alerts.spool_max_bytes",
       "alerts.for.critical", "alerts.for.warning", "alerts.for.info", "alerts.rules",
+      "alerts.retry.base", "alerts.retry.max", "alerts.retry.multiplier",
       "alerts.sinks[].name", "alerts.sinks[].type", "alerts.sinks[].urls", "alerts.sinks[].url",
       "alerts.sinks[].secret_file", "alerts.sinks[].headers", "alerts.sinks[].timeout", "alerts.sinks[].severities",
       "alerts.sinks[].clusters",
@@ -107,6 +108,7 @@ TEST(ExampleConfig, EveryValueIsTheDefaultInTheCode) {
   EXPECT_EQ(config.alerts.spool_max_bytes, alert_defaults.spool_max_bytes);
   EXPECT_TRUE(config.alerts.for_cycles == alert_defaults.for_cycles) << "alerts.for: differs from AlertForConfig{}";
   EXPECT_EQ(config.alerts.rules, alert_defaults.rules);
+  EXPECT_TRUE(config.alerts.retry == alert_defaults.retry) << "alerts.retry: differs from DeliveryRetryConfig{}";
   const SinkConfig sink_defaults;
   for (const auto& sink : config.alerts.sinks) {
     SCOPED_TRACE(sink.name);
