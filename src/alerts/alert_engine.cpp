@@ -14,9 +14,9 @@ namespace {
 
 constexpr std::chrono::seconds kPassInterval{1};
 
-bool same_delivery_setup(const config::Config& config, const config::AlertsConfig& alerts, const std::string& dir) {
-  return config.alerts.sinks == alerts.sinks && config.alerts.spool_max_bytes == alerts.spool_max_bytes &&
-         config.alerts.retry == alerts.retry && config.daemon.state_dir == dir;
+bool same_delivery_setup(const config::AlertsConfig& next, const config::AlertsConfig& running) {
+  return next.sinks == running.sinks && next.spool_max_bytes == running.spool_max_bytes &&
+         next.retry == running.retry;
 }
 
 RetryPolicy retry_policy(const config::DeliveryRetryConfig& retry) {
@@ -75,11 +75,19 @@ void AlertEngine::reconfigure(const config::Config& config, std::vector<Target> 
   std::lock_guard lock(mutex_);
   settings_ = Settings{rule_settings(config), config.alerts.sinks, config.alerts.spool_max_bytes};
   book_.set_resend_interval(config.alerts.resend_interval);
-  if (!same_delivery_setup(config, alerts_config_, state_dir_)) {
+  if (!same_delivery_setup(config.alerts, alerts_config_)) {
+    const DispatcherStats old = dispatcher_->stats();
+    for (const auto& sink : old.sinks) {
+      SinkDeliveryStats& carried = carried_sinks_[sink.sink];
+      carried.delivered += sink.delivered;
+      carried.rejected += sink.rejected;
+      carried.retried += sink.retried;
+      carried.dropped += sink.dropped;
+    }
+    carried_dropped_ += old.dropped_total;
     // One Dispatcher at a time owns the spool file: the old one's threads are joined (a POST in
     // flight ends within its timeout) before the new one opens it.
     dispatcher_.reset();
-    state_dir_ = config.daemon.state_dir;
     dispatcher_ = std::make_unique<Dispatcher>(state_dir_, config.alerts.spool_max_bytes, std::move(targets), clock_,
                                                retry_policy(config.alerts.retry));
   }
@@ -143,8 +151,8 @@ void AlertEngine::pass() {
   std::lock_guard lock(mutex_);
   const WallTime now = clock_.wall_now();
   const Settings& settings = settings_;
-  if (snapshot) {
-    const auto notices = book_.evaluate(conditions(*snapshot, settings, dispatcher_->stats()), now);
+  if (snapshot && snapshot->ready) {
+    const auto notices = book_.evaluate(conditions(*snapshot, settings, delivery_stats()), now);
     for (const Notice& notice : notices) {
       if (notice.status == NoticeStatus::firing) book_.mark_sent(notice.fingerprint, now);
     }
@@ -157,6 +165,20 @@ void AlertEngine::pass() {
   publish(settings, now);
 }
 
+DispatcherStats AlertEngine::delivery_stats() const {
+  DispatcherStats stats = dispatcher_->stats();
+  for (auto& sink : stats.sinks) {
+    const auto carried = carried_sinks_.find(sink.sink);
+    if (carried == carried_sinks_.end()) continue;
+    sink.delivered += carried->second.delivered;
+    sink.rejected += carried->second.rejected;
+    sink.retried += carried->second.retried;
+    sink.dropped += carried->second.dropped;
+  }
+  stats.dropped_total += carried_dropped_;
+  return stats;
+}
+
 void AlertEngine::publish(const Settings& settings, WallTime now) {
   auto view = std::make_shared<AlertsView>();
   view->evaluated_at = now;
@@ -164,7 +186,7 @@ void AlertEngine::publish(const Settings& settings, WallTime now) {
   for (auto severity : {AlertSeverity::info, AlertSeverity::warning, AlertSeverity::critical}) {
     view->firing[static_cast<std::size_t>(severity)] = book_.firing_count(severity);
   }
-  view->delivery = dispatcher_->stats();
+  view->delivery = delivery_stats();
   view->spool_max_bytes = settings.spool_max_bytes;
   std::lock_guard lock(view_mutex_);
   view_ = std::move(view);

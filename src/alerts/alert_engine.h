@@ -6,11 +6,21 @@
 // alerts.resend_interval; webhooks hear of each alert when it fires and when it resolves.
 //
 // The engine lives as long as the daemon: a reload keeps its alerts (a reload is no reason to
-// notify anything again) and replaces the Dispatcher only when the sinks changed. The spool is
-// on disk, so what the old Dispatcher had not delivered is picked up by the new one.
+// notify anything again) and replaces the Dispatcher only when the sinks, the spool bound or the
+// retry settings changed. The spool is on disk, so what the old Dispatcher had not delivered is
+// picked up by the new one, and the old one's counters carry on in the new one's. Replacing it
+// waits for the POSTs in flight (each bounded by its sink's timeout). state_dir is the one the
+// daemon started with: changing it takes a restart, as the daemon warns.
+//
+// Until every member of the (re)loaded config has finished a first cycle (Snapshot::ready), the
+// snapshot says nothing reliable (unchecked members, no primary known yet): the alerts are left
+// as they are, so a reload or a start neither resolves nor raises anything it should not.
+// Resends still go out; canceller events wait for the first pass that evaluates.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <stop_token>
@@ -68,6 +78,7 @@ class AlertEngine {
                                          const DispatcherStats& delivery);
   void send(const Settings& settings, const std::vector<Notice>& notices, bool alertmanager_only);
   void publish(const Settings& settings, WallTime now);
+  DispatcherStats delivery_stats() const;  // with mutex_ held
 
   const Clock& clock_;
   const SnapshotSource snapshots_;
@@ -80,6 +91,9 @@ class AlertEngine {
   config::AlertsConfig alerts_config_;
   std::string state_dir_;
   std::unique_ptr<Dispatcher> dispatcher_;
+  // Counters of the Dispatchers replaced by reloads, added to the current one's.
+  std::map<std::string, SinkDeliveryStats> carried_sinks_;
+  std::uint64_t carried_dropped_ = 0;
   AlertBook book_;
 
   mutable std::mutex view_mutex_;

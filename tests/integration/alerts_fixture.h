@@ -84,15 +84,18 @@ class AlertsTest : public ::testing::Test {
   }
 
   // Stops the replica, waits until its alert fires, starts it again and waits until the alert is
-  // gone (resolved): one firing and one resolved notification.
+  // gone (resolved): one firing and one resolved notification. Sets replica_fingerprint_.
   void replica_down_and_back(const DaemonUnderTest& daemon) {
     pg_->stop(testing::PgCluster::kReplica);
     ASSERT_TRUE(testing::poll_until([&] { return firing(daemon, kReplicaDown, kReplicaName); }, 10s))
         << daemon.get("/alerts").body;
+    replica_fingerprint_ = active_alert(daemon, kReplicaDown, kReplicaName).value("fingerprint", "");
     pg_->restart(testing::PgCluster::kReplica);
     ASSERT_TRUE(testing::poll_until([&] { return active_alert(daemon, kReplicaDown, kReplicaName).is_null(); }, 15s))
         << daemon.get("/alerts").body;
   }
+
+  std::string replica_fingerprint_;
 
   std::optional<testing::PgCluster> pg_;
   TempDir dir_;

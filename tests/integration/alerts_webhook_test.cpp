@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "alerts_fixture.h"
@@ -56,9 +57,13 @@ TEST_F(AlertsTest, AReceiverOutageLosesNoNotificationAndRepeatsNone) {
       << daemon.get("/alerts").body;
   std::this_thread::sleep_for(2s);  // anything sent twice would have arrived by now
   const auto hooks = receiver.accepted();
-  for (const auto& [key, count] : counted(hooks)) {
-    EXPECT_EQ(count, 1) << key.first << " " << key.second << " arrived " << count << " times";
-  }
+  // Other alerts may come and go meanwhile on a loaded machine (a cycle overrun); the replica's
+  // went down once and came back once, and no document is delivered twice.
+  const auto counts = counted(hooks);
+  EXPECT_EQ(counts.at({fingerprint, "firing"}), 1);
+  EXPECT_EQ(counts.at({fingerprint, "resolved"}), 1);
+  std::set<std::string> bodies;
+  for (const auto& hook : hooks) EXPECT_TRUE(bodies.insert(hook.body).second) << "delivered twice: " << hook.body;
   for (const auto& hook : hooks) {
     EXPECT_TRUE(hook.signature_valid) << "timestamp " << hook.timestamp << ", signature " << hook.signature;
   }
@@ -116,11 +121,19 @@ TEST_F(AlertsTest, ATinySpoolDropsTheOldestCountsThemAndTheDaemonStaysUp) {
   EXPECT_NE(daemon.log().find("dropped"), std::string::npos);
   EXPECT_EQ(daemon.get("/livez").status, 200);
 
-  // What was kept still goes out, newest last: the last resolution arrives.
+  // What was kept still goes out: the newest, the replica's second resolution, was not dropped.
+  const std::string fingerprint = replica_fingerprint_;
+  ASSERT_FALSE(fingerprint.empty());
   receiver.set_failing(false);
-  ASSERT_TRUE(testing::poll_until([&] { return !receiver.accepted().empty(); }, 10s));
-  const auto statuses = alert_statuses(receiver.accepted());
-  ASSERT_FALSE(statuses.empty());
+  const auto last_about_replica = [&] {
+    std::string last;
+    for (const auto& [fp, status] : alert_statuses(receiver.accepted())) {
+      if (fp == fingerprint) last = status;
+    }
+    return last;
+  };
+  EXPECT_TRUE(testing::poll_until([&] { return last_about_replica() == "resolved"; }, 10s))
+      << "last seen: '" << last_about_replica() << "'";
   EXPECT_TRUE(daemon.running());
 }
 
