@@ -7,10 +7,13 @@
 #include <set>
 #include <string>
 
+#include <spdlog/spdlog.h>
+
 #include "cluster/cluster_runtime.h"
 #include "queries/action_journal.h"
 #include "queries/interval_journal.h"
 #include "util/clock.h"
+#include "util/ctype_cache.h"
 
 namespace pgvigil::cluster {
 namespace {
@@ -40,6 +43,13 @@ std::multiset<std::chrono::nanoseconds> intervals_of(const ClusterRuntime& runti
 
 class ClusterWorkers : public ::testing::Test {
  protected:
+  // As the daemon does before any thread starts: its logger set up, and the regex scanner's
+  // character cache filled (the runtime compiles regular expressions on several threads).
+  ClusterWorkers() {
+    spdlog::default_logger();
+    fill_ctype_narrow_cache();
+  }
+
   const std::string state_dir_ =
       (std::filesystem::temp_directory_path() / ("pgvigil-workers-" + std::to_string(::getpid()))).string();
   queries::ActionJournal actions_{state_dir_, real_clock()};
