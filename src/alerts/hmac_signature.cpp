@@ -4,25 +4,11 @@
 #include <openssl/hmac.h>
 
 #include <array>
-#include <cerrno>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
-#include <system_error>
+
+#include "util/secret_file.h"
 
 namespace pgvigil::alerts {
-namespace {
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
-
-std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text;
-}
-
-}  // namespace
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
@@ -57,21 +43,7 @@ SignatureHeaders sign(std::string_view secret, std::int64_t unix_seconds, std::s
 }
 
 std::expected<std::string, std::string> read_secret_file(const std::string& path) {
-  std::error_code ignored;
-  if (std::filesystem::is_directory(path, ignored)) {
-    return std::unexpected("cannot read secret_file " + path + ": it is a directory");
-  }
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    const std::string cause = std::generic_category().message(errno);
-    return std::unexpected("cannot read secret_file " + path + ": " + cause);
-  }
-  std::ostringstream contents;
-  contents << file.rdbuf();
-  if (file.bad()) return std::unexpected("cannot read secret_file " + path);
-  std::string secret(trimmed(contents.str()));
-  if (secret.empty()) return std::unexpected("secret_file " + path + " is empty");
-  return secret;
+  return pgvigil::read_secret_file(path, "secret_file");
 }
 
 }  // namespace pgvigil::alerts
