@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "util/secret_file.h"
+#include "util/sha256.h"
 
 namespace pgvigil::alerts {
 
@@ -22,14 +23,7 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
   // Only an allocation failure inside OpenSSL gets here; an unsigned notification would be
   // rejected by the receiver anyway, so do not pretend.
   if (result == nullptr) throw std::runtime_error("HMAC-SHA256 failed");
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(2 * length);
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0x0f]);
-  }
-  return hex;
+  return to_hex(digest.data(), length);
 }
 
 SignatureHeaders sign(std::string_view secret, std::int64_t unix_seconds, std::string_view body) {
