@@ -95,19 +95,24 @@ TEST(Dockerfile, BuildContextLeavesBuildOutputsOut) {
 std::map<std::string, std::set<std::string>> owners_of_needed_libraries() {
   const auto readelf = testing::run_command({"readelf", "-d", PGVIGIL_BINARY}, 30s);
   if (readelf.exit_code != 0) throw std::runtime_error(readelf.output);
+  std::vector<std::string> dpkg{"dpkg", "-S"};  // one call: each reads every package's file list
   std::map<std::string, std::set<std::string>> owners;
   const std::regex needed(R"(\(NEEDED\)\s+Shared library: \[([^\]]+)\])");
   for (std::sregex_iterator it(readelf.output.begin(), readelf.output.end(), needed), end; it != end; ++it) {
-    const std::string library = (*it)[1].str();
-    const auto dpkg = testing::run_command({"dpkg", "-S", "*/" + library}, 30s);
-    for (const auto& line : lines_of(dpkg.output)) {
-      // "libpq5:amd64: /usr/lib/x86_64-linux-gnu/libpq.so.5"; diversions are reported otherwise.
-      const auto end_of_name = line.find_first_of(":, ");
-      if (end_of_name != std::string::npos && line.find(": /") != std::string::npos) {
-        owners[library].insert(line.substr(0, end_of_name));
-      }
-    }
-    if (owners[library].empty()) throw std::runtime_error("no package holds " + library + ": " + dpkg.output);
+    owners[(*it)[1].str()];
+    dpkg.push_back("*/" + (*it)[1].str());
+  }
+  const auto found = testing::run_command(dpkg, 60s);
+  for (const auto& line : lines_of(found.output)) {
+    // "libpq5:amd64: /usr/lib/x86_64-linux-gnu/libpq.so.5"; diversions and errors read otherwise.
+    const auto path = line.find(": /");
+    const auto end_of_name = line.find_first_of(":, ");
+    if (path == std::string::npos || end_of_name > path) continue;
+    const std::string library = fs::path(line.substr(path + 2)).filename().string();
+    if (owners.contains(library)) owners[library].insert(line.substr(0, end_of_name));
+  }
+  for (const auto& [library, packages] : owners) {
+    if (packages.empty()) throw std::runtime_error("no package holds " + library + ":\n" + found.output);
   }
   return owners;
 }
