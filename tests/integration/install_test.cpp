@@ -3,7 +3,6 @@
 // dashboards; /usr puts the configuration under /etc where the unit reads it; an edited
 // configuration survives a second install.
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <chrono>
 #include <fstream>

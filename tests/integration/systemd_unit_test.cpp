@@ -2,12 +2,11 @@
 // most 2.5 exposure, and the unit drives the daemon the way the daemon expects (notify,
 // watchdog, reload by SIGHUP, restart on failure, a state directory).
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <chrono>
-#include <fstream>
 #include <regex>
 
+#include "daemon_under_test.h"
 #include "packaging_files.h"
 
 namespace pgvigil::packaging {
@@ -19,51 +18,30 @@ const fs::path kSystemdAnalyze = "/usr/bin/systemd-analyze";
 const std::string kUnitFile = "systemd/pgvigil.service";
 
 // A copy of the unit whose commands run the built binary: verify checks that they exist.
-class UnitCopy {
- public:
-  UnitCopy() {
-    std::string pattern = (fs::temp_directory_path() / "pgvigil-unit-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    dir_ = pattern;
-    const std::string text = std::regex_replace(read_source(kUnitFile), std::regex("/usr/bin/pgvigil"), PGVIGIL_BINARY);
-    std::ofstream(path()) << text;
-  }
-  ~UnitCopy() {
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-  }
-  UnitCopy(const UnitCopy&) = delete;
-  UnitCopy& operator=(const UnitCopy&) = delete;
+std::string unit_copy(const acceptance::TempDir& dir) {
+  return dir.write("pgvigil.service",
+                   std::regex_replace(read_source(kUnitFile), std::regex("/usr/bin/pgvigil"), PGVIGIL_BINARY));
+}
 
-  std::string path() const { return (dir_ / "pgvigil.service").string(); }
+testing::CommandResult analyze(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{kSystemdAnalyze.string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return testing::run_command(argv, 60s);
+}
 
- private:
-  fs::path dir_;
-};
-
-class SystemdUnit : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (!fs::exists(kSystemdAnalyze)) GTEST_SKIP() << kSystemdAnalyze << " is not installed (Debian package systemd)";
-  }
-  static testing::CommandResult analyze(const std::vector<std::string>& args) {
-    std::vector<std::string> argv{kSystemdAnalyze.string()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return testing::run_command(argv, 60s);
-  }
-};
-
-TEST_F(SystemdUnit, VerifyPrintsNothing) {
-  const UnitCopy unit;
-  const auto result = analyze({"verify", unit.path()});
+TEST(SystemdUnit, VerifyPrintsNothing) {
+  if (!fs::exists(kSystemdAnalyze)) GTEST_SKIP() << kSystemdAnalyze << " is not installed (Debian package systemd)";
+  const acceptance::TempDir dir;
+  const auto result = analyze({"verify", unit_copy(dir)});
   EXPECT_EQ(result.exit_code, 0) << result.output;
   // verify exits 0 on warnings too; only silence means none.
   EXPECT_EQ(result.output, "");
 }
 
-TEST_F(SystemdUnit, SecurityExposureAtMost2point5) {
-  const UnitCopy unit;
-  const auto result = analyze({"security", "--offline=yes", "--no-pager", unit.path()});
+TEST(SystemdUnit, SecurityExposureAtMost2point5) {
+  if (!fs::exists(kSystemdAnalyze)) GTEST_SKIP() << kSystemdAnalyze << " is not installed (Debian package systemd)";
+  const acceptance::TempDir dir;
+  const auto result = analyze({"security", "--offline=yes", "--no-pager", unit_copy(dir)});
   ASSERT_EQ(result.exit_code, 0) << result.output;
   std::smatch match;
   ASSERT_TRUE(std::regex_search(result.output, match, std::regex(R"(Overall exposure level for \S+: ([0-9.]+))")))
@@ -72,7 +50,7 @@ TEST_F(SystemdUnit, SecurityExposureAtMost2point5) {
   EXPECT_LE(exposure, 2.5) << result.output;
 }
 
-TEST(SystemdUnitSettings, RunsTheDaemonAsItExpects) {
+TEST(SystemdUnit, RunsTheDaemonAsItExpects) {
   const auto service = unit_section(read_source(kUnitFile), "Service");
   auto only = [&](const std::string& key) {
     const auto values = values_of(service, key);
@@ -96,14 +74,14 @@ TEST(SystemdUnitSettings, RunsTheDaemonAsItExpects) {
   EXPECT_EQ(only("RestrictAddressFamilies"), "AF_UNIX AF_INET AF_INET6");
 }
 
-TEST(SystemdUnitSettings, LeavesEveryAddressReachable) {
+TEST(SystemdUnit, LeavesEveryAddressReachable) {
   // Monitored servers, Alertmanager and webhooks may be anywhere.
   const auto service = unit_section(read_source(kUnitFile), "Service");
   EXPECT_TRUE(values_of(service, "IPAddressDeny").empty());
   EXPECT_TRUE(values_of(service, "PrivateNetwork").empty());
 }
 
-TEST(SystemdUnitSettings, StateDirectoryMatchesTheDaemonDefault) {
+TEST(SystemdUnit, StateDirectoryMatchesTheDaemonDefault) {
   const std::string config = read_source("config/pgvigil.yaml");
   EXPECT_NE(config.find("state_dir: /var/lib/pgvigil\n"), std::string::npos);
 }
