@@ -1,7 +1,8 @@
 // The unit's SystemCallFilter= must not break the daemon. Without systemd to run the unit, the
 // daemon runs under strace against a real primary and replica and a member that is down: health
 // cycles, statement sampling, the canceller, a failing webhook, requests, a reload and a stop.
-// Every system call it made must be in the set the unit's filter lines allow.
+// Every system call it made must be in the set the unit's filter lines allow, and none may need
+// what MemoryDenyWriteExecute= or RestrictAddressFamilies= forbid.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -111,9 +112,20 @@ TEST(SystemdUnit, SyscallFilterAllowsEverythingTheDaemonCalls) {
   ::kill(daemon, SIGTERM);
   ASSERT_EQ(strace.wait_for_exit(30s), 0) << testing::read_file(dir / "log");
 
-  const auto used = calls_in_trace(testing::read_file(dir / "trace"));
+  const std::string trace = testing::read_file(dir / "trace");
+  const auto used = calls_in_trace(trace);
   ASSERT_GT(used.size(), 20u) << "the trace is too short to be believed";
   for (const auto& call : used) EXPECT_TRUE(allowed.contains(call)) << call << " is filtered out by the unit";
+
+  // MemoryDenyWriteExecute= and RestrictAddressFamilies= would refuse these.
+  for (const auto& line : lines_of(trace)) {
+    if (line.find("PROT_WRITE") != std::string::npos) {
+      EXPECT_EQ(line.find("PROT_EXEC"), std::string::npos) << line;
+    }
+    if (line.find(" socket(") != std::string::npos) {
+      EXPECT_TRUE(std::regex_search(line, std::regex(R"( socket\(AF_(UNIX|INET|INET6),)"))) << line;
+    }
+  }
 }
 
 }  // namespace
