@@ -117,8 +117,16 @@ TEST(SystemdUnit, SyscallFilterAllowsEverythingTheDaemonCalls) {
   ASSERT_GT(used.size(), 20u) << "the trace is too short to be believed";
   for (const auto& call : used) EXPECT_TRUE(allowed.contains(call)) << call << " is filtered out by the unit";
 
-  // MemoryDenyWriteExecute= and RestrictAddressFamilies= would refuse these.
+  // MemoryDenyWriteExecute= and RestrictAddressFamilies= would refuse these, and under
+  // ProtectSystem=strict only the state directory (and /dev/null) is writable.
+  const std::regex write_call(
+      R"re(\s(?:openat\(AT_FDCWD, "([^"]+)", [A-Z_|]*(?:O_WRONLY|O_RDWR|O_CREAT)|(?:mkdir|rename|unlink)\("([^"]+)"|(?:renameat2?|unlinkat|mkdirat)\(AT_FDCWD, "([^"]+)"))re");
+  std::smatch path;
   for (const auto& line : lines_of(trace)) {
+    if (std::regex_search(line, path, write_call)) {
+      const std::string target = path[1].matched ? path[1].str() : path[2].matched ? path[2].str() : path[3].str();
+      EXPECT_TRUE(target.starts_with(dir / "state") || target == "/dev/null") << line;
+    }
     if (line.find("PROT_WRITE") != std::string::npos) {
       EXPECT_EQ(line.find("PROT_EXEC"), std::string::npos) << line;
     }
