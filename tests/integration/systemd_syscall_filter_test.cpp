@@ -2,7 +2,7 @@
 // daemon runs under strace against a real primary and replica and a member that is down: health
 // cycles, statement sampling, the canceller, a failing webhook, requests, a reload and a stop.
 // Every system call it made must be in the set the unit's filter lines allow, and none may need
-// what MemoryDenyWriteExecute= or RestrictAddressFamilies= forbid.
+// what MemoryDenyWriteExecute=, RestrictAddressFamilies= or ProtectSystem=strict forbid.
 #include <gtest/gtest.h>
 #include <signal.h>
 
