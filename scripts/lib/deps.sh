@@ -5,24 +5,39 @@
 
 PGVIGIL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
-# postgresql-contrib-15 is only a virtual name here (provided by postgresql-15); dpkg-query
-# cannot see virtual packages, so the real package names are listed.
-PGVIGIL_DEBIAN_PACKAGES=(
+# What building pgvigil and running its unit tests needs; the Dockerfile's build stage installs
+# only these.
+PGVIGIL_BUILD_PACKAGES=(
   cmake ninja-build g++ pkg-config
   libpq-dev libyaml-cpp-dev libspdlog-dev libfmt-dev prometheus-cpp-dev libcpp-httplib-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libssl-dev nlohmann-json3-dev
-  postgresql-15 postgresql-contrib
-  prometheus prometheus-alertmanager wrk python3 curl procps
+  libgtest-dev libgmock-dev libssl-dev nlohmann-json3-dev
 )
 
-# Prints the packages from PGVIGIL_DEBIAN_PACKAGES that are not installed, one per line.
+# What the integration tests, the demo and the benchmarks need besides: PostgreSQL servers,
+# Prometheus and Alertmanager, load and HTTP tools, and systemd-analyze and strace for the unit
+# file.
+# postgresql-contrib-15 is only a virtual name here (provided by postgresql-15); dpkg-query
+# cannot see virtual packages, so the real package names are listed.
+PGVIGIL_TEST_PACKAGES=(
+  libbenchmark-dev
+  postgresql-15 postgresql-contrib
+  prometheus prometheus-alertmanager wrk python3 curl procps systemd strace
+)
+
+PGVIGIL_DEBIAN_PACKAGES=("${PGVIGIL_BUILD_PACKAGES[@]}" "${PGVIGIL_TEST_PACKAGES[@]}")
+
+# pgvigil_missing_packages [PACKAGE...]
+# Prints the packages given (default: PGVIGIL_DEBIAN_PACKAGES) that are not installed, one per
+# line.
 pgvigil_missing_packages() {
+  local wanted=("$@")
+  ((${#wanted[@]} > 0)) || wanted=("${PGVIGIL_DEBIAN_PACKAGES[@]}")
   local installed
   # dpkg-query fails for names it has never seen; those simply count as missing.
-  installed=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${PGVIGIL_DEBIAN_PACKAGES[@]}" 2>/dev/null || true)
+  installed=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${wanted[@]}" 2>/dev/null || true)
   installed=$(awk '$2 == "installed" { print $1 }' <<<"$installed")
   local package
-  for package in "${PGVIGIL_DEBIAN_PACKAGES[@]}"; do
+  for package in "${wanted[@]}"; do
     grep -qxF "$package" <<<"$installed" || echo "$package"
   done
 }
@@ -39,10 +54,11 @@ pgvigil_as_root() {
   fi
 }
 
-# Installs whatever is missing; says nothing when everything is already there.
-pgvigil_install_deps() {
+# pgvigil_install_packages PACKAGE...
+# Installs those of the packages that are missing; says nothing when all are already there.
+pgvigil_install_packages() {
   local missing
-  mapfile -t missing < <(pgvigil_missing_packages)
+  mapfile -t missing < <(pgvigil_missing_packages "$@")
   ((${#missing[@]} == 0)) && return 0
 
   echo "pgvigil: installing ${#missing[@]} missing package(s): ${missing[*]}" >&2
@@ -58,6 +74,12 @@ pgvigil_install_deps() {
   fi
   rm -f "$log"
 }
+
+# Everything: build, unit and integration tests, demo, benchmarks.
+pgvigil_install_deps() { pgvigil_install_packages "${PGVIGIL_DEBIAN_PACKAGES[@]}"; }
+
+# Only what building pgvigil and running its unit tests needs.
+pgvigil_install_build_deps() { pgvigil_install_packages "${PGVIGIL_BUILD_PACKAGES[@]}"; }
 
 # pgvigil_build BUILD_DIR BUILD_TYPE [extra cmake arguments...]
 # Configures with Ninja (output kept in BUILD_DIR.configure.log, shown on failure) and builds
