@@ -14,14 +14,14 @@ PGVIGIL_BUILD_PACKAGES=(
 )
 
 # What the integration tests, the demo and the benchmarks need besides: PostgreSQL servers,
-# Prometheus and Alertmanager, load and HTTP tools, and systemd-analyze and strace for the unit
-# file.
+# Prometheus, Alertmanager and HAProxy, load and HTTP tools, and systemd-analyze and strace for
+# the unit file.
 # postgresql-contrib-15 is only a virtual name here (provided by postgresql-15); dpkg-query
 # cannot see virtual packages, so the real package names are listed.
 PGVIGIL_TEST_PACKAGES=(
   libbenchmark-dev
   postgresql-15 postgresql-contrib
-  prometheus prometheus-alertmanager wrk python3 curl procps systemd strace
+  prometheus prometheus-alertmanager haproxy wrk python3 curl procps systemd strace
 )
 
 PGVIGIL_DEBIAN_PACKAGES=("${PGVIGIL_BUILD_PACKAGES[@]}" "${PGVIGIL_TEST_PACKAGES[@]}")

@@ -66,14 +66,14 @@ class HaproxyUnderTest {
       throw std::runtime_error("haproxy -c refused the configuration:\n" + testing::read_file(log_path_) + "\n" + config);
     }
     process_.emplace(testing::Subprocess::spawn({"/usr/sbin/haproxy", "-db", "-f", path}, {}, log_path_));
-    if (!poll_until([&] { return !process_->running() || http_get(stats_port_, "/stats;csv").status == 200; }, 10s)) {
+    if (!poll_until([&] { return !process_->running() || !stats_csv().empty(); }, 10s)) {
       throw std::runtime_error("haproxy did not start:\n" + testing::read_file(log_path_) + "\n" + config);
     }
   }
 
   // "UP", "DOWN", ... for `server` of `proxy`, from the stats CSV; empty when not listed.
   std::string status(const std::string& proxy, const std::string& server) const {
-    std::istringstream csv(http_get(stats_port_, "/stats;csv").body);
+    std::istringstream csv(stats_csv());
     std::string line;
     while (std::getline(csv, line)) {
       std::vector<std::string> fields;
@@ -85,9 +85,21 @@ class HaproxyUnderTest {
     return "";
   }
 
-  std::string log() const { return testing::read_file(log_path_); }
+  // Its log and the stats table, for failure messages.
+  std::string log() const { return testing::read_file(log_path_) + stats_csv(); }
 
  private:
+  // HAProxy's stats page as CSV; empty while it does not answer. The ";csv" suffix must reach
+  // HAProxy unencoded.
+  std::string stats_csv() const {
+    httplib::Client client("127.0.0.1", stats_port_);
+    client.set_url_encode(false);
+    client.set_connection_timeout(2, 0);
+    client.set_read_timeout(5, 0);
+    const auto result = client.Get("/stats;csv");
+    return result && result->status == 200 && result->body.starts_with("# pxname") ? result->body : "";
+  }
+
   int stats_port_;
   std::string log_path_;
   std::optional<testing::Subprocess> process_;
