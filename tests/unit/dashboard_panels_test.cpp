@@ -112,6 +112,34 @@ TEST(ShippedDashboards, AreImportableAsTheyAre) {
   }
 }
 
+// Grafana rearranges panels that overlap or pass its 24 columns, away from the intended layout.
+TEST(ShippedDashboards, PanelsFitTheGridWithoutOverlapping) {
+  struct Box {
+    int x, y, w, h;
+    std::string title;
+  };
+  for (const auto& file : dashboard_files(kSourceDir)) {
+    SCOPED_TRACE(file.filename().string());
+    const Json dashboard = load(file);
+    ASSERT_TRUE(dashboard.is_object() && dashboard.contains("panels"));
+    std::vector<Box> boxes;
+    for (const auto& panel : dashboard["panels"]) {
+      const Json grid = panel.value("gridPos", Json::object());
+      boxes.push_back({grid.value("x", 0), grid.value("y", 0), grid.value("w", 0), grid.value("h", 0),
+                       panel.value("title", "")});
+    }
+    for (std::size_t i = 0; i < boxes.size(); ++i) {
+      const Box& a = boxes[i];
+      EXPECT_TRUE(a.w > 0 && a.h > 0 && a.x >= 0 && a.x + a.w <= 24) << a.title;
+      for (std::size_t j = i + 1; j < boxes.size(); ++j) {
+        const Box& b = boxes[j];
+        const bool overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+        EXPECT_FALSE(overlap) << a.title << " and " << b.title;
+      }
+    }
+  }
+}
+
 TEST(ShippedDashboards, HaveTheDatasourceClusterAndMemberVariables) {
   for (const auto& file : dashboard_files(kSourceDir)) {
     SCOPED_TRACE(file.filename().string());
