@@ -9,6 +9,7 @@
 
 #include "daemon_under_test.h"
 #include "pg_cluster.h"
+#include "prometheus_under_test.h"
 
 namespace pgvigil::acceptance {
 namespace {
@@ -17,46 +18,6 @@ using testing::PgCluster;
 
 constexpr auto kScrapeLimit = 30s;  // Prometheus start, a 1s scrape interval, a loaded machine
 constexpr auto kPromtoolLimit = 20s;
-
-// A Prometheus server of its own (config, TSDB, listener on 127.0.0.1) scraping one target
-// every second. Killed, with its group, when the object goes, even if the test failed.
-class PrometheusUnderTest {
- public:
-  explicit PrometheusUnderTest(int target_port) {
-    dir_.write("prometheus.yml",
-               "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
-               "scrape_configs:\n  - job_name: pgvigil\n    static_configs:\n"
-               "      - targets: ['127.0.0.1:" + std::to_string(target_port) + "']\n");
-    for (int attempt = 1;; ++attempt) {
-      port_ = testing::free_port();
-      process_.emplace(testing::Subprocess::spawn(
-          {"/usr/bin/prometheus", "--config.file=" + dir_ / "prometheus.yml", "--storage.tsdb.path=" + dir_ / "tsdb",
-           "--web.listen-address=127.0.0.1:" + std::to_string(port_), "--log.level=warn"},
-          {}, dir_ / "prometheus.log"));
-      const bool ready = testing::poll_until(
-          [&] { return !process_->running() || get("/-/ready").status == 200; }, 20s, 50ms);
-      if (ready && process_->running()) return;
-      // Another process may have taken the port between free_port() and the bind.
-      if (attempt < 3 && log().find("address already in use") != std::string::npos) continue;
-      throw std::runtime_error("prometheus did not become ready:\n" + log());
-    }
-  }
-
-  HttpReply get(const std::string& path) const { return http_get(port_, path); }
-  std::string log() const { return testing::read_file(dir_ / "prometheus.log"); }
-
- private:
-  TempDir dir_;  // declared first: the process (below) is killed before its files go
-  int port_ = 0;
-  std::optional<testing::Subprocess> process_;
-};
-
-// The instant vector of a successful /api/v1/query answer; an empty array otherwise.
-Json query_result(const HttpReply& reply) {
-  const Json answer = reply.json();
-  if (!answer.is_object() || answer.value("status", "") != "success") return Json::array();
-  return answer.value("data", Json::object()).value("result", Json::array());
-}
 
 class MetricsScrape : public SharedClusterTest {};
 
@@ -105,7 +66,7 @@ TEST_F(MetricsScrape, PrometheusScrapesTheDaemonAndQueriesSeeEveryMember) {
   Json result;
   const bool both_up = testing::poll_until(
       [&] {
-        result = query_result(prometheus.get("/api/v1/query?query=pgvigil_member_up"));
+        result = query_result(prometheus.query("pgvigil_member_up"));
         std::set<std::string> up;
         for (const auto& sample : result) {
           const Json labels = sample.value("metric", Json::object());

@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <set>
 
 #include "config_test_support.h"
@@ -148,10 +149,11 @@ class DemoConfig : public ScratchDir {
     ::setenv("PGVIGIL_DEMO_REPLICA_PORT", "54322", 1);
     ::setenv("PGVIGIL_DEMO_PASSWORD_FILE", password_file_.c_str(), 1);
     ::setenv("PGVIGIL_DEMO_STATE_DIR", (dir_ / "state").c_str(), 1);
+    ::setenv("PGVIGIL_DEMO_ALERTMANAGER_URL", "http://127.0.0.1:9093", 1);
   }
   void TearDown() override {
     for (const char* name : {"PGVIGIL_DEMO_PRIMARY_PORT", "PGVIGIL_DEMO_REPLICA_PORT", "PGVIGIL_DEMO_PASSWORD_FILE",
-                             "PGVIGIL_DEMO_STATE_DIR"}) {
+                             "PGVIGIL_DEMO_STATE_DIR", "PGVIGIL_DEMO_ALERTMANAGER_URL"}) {
       ::unsetenv(name);
     }
     ScratchDir::TearDown();
@@ -183,8 +185,27 @@ TEST_F(DemoConfig, LoadsWithTheDemoEnvironment) {
   }
   EXPECT_EQ(cluster.health.interval, 2s);
   EXPECT_EQ(cluster.queries.statements_interval, 10s);
+  EXPECT_EQ(cluster.queries.metrics_top_n, 5);
   EXPECT_EQ(cluster.queries.cancel.mode, CancelMode::dry_run);
-  EXPECT_TRUE(config.alerts.sinks.empty());
+  // Low enough for the demo's runaway session to be judged within a minute.
+  EXPECT_EQ(cluster.queries.cancel.max_query_duration, 20s);
+  ASSERT_EQ(config.alerts.sinks.size(), 1u);
+  EXPECT_EQ(config.alerts.sinks[0].type, SinkType::alertmanager);
+  EXPECT_EQ(config.alerts.sinks[0].urls, std::vector<std::string>{"http://127.0.0.1:9093"});
+}
+
+// Without prometheus-alertmanager scripts/demo runs the file cut before its alerts section (which
+// must stay last) with no sinks; that has to load too.
+TEST_F(DemoConfig, LoadsWithoutItsAlertsSection) {
+  std::ifstream in(kSourceDir + "/config/demo.yaml");
+  std::string cut;
+  for (std::string line; std::getline(in, line) && line != "alerts:";) cut += line + "\n";
+  ASSERT_NE(cut.find("clusters:"), std::string::npos);
+  ::unsetenv("PGVIGIL_DEMO_ALERTMANAGER_URL");
+  auto loaded = load_config_file(write("demo.yaml", cut + "alerts:\n  sinks: []\n"));
+  ASSERT_TRUE(loaded) << dump(loaded.error());
+  EXPECT_TRUE(loaded->config.alerts.sinks.empty());
+  EXPECT_EQ(loaded->config.clusters.at(0).queries.cancel.max_query_duration, 20s);
 }
 
 TEST_F(DemoConfig, NamesTheVariableThatIsMissing) {
