@@ -58,7 +58,10 @@ std::string format_verify(const std::vector<StatusEntry>& status) {
         out += fmt::format("file missing: {} is applied but not in the directory\n", up_file(entry));
         break;
       case MigrationState::failed:
-        out += fmt::format("failed: {}: {}\n", up_file(entry), entry.row->error);
+        // The recorded error usually starts with the file's name already ("0003_x.up.sql:4: ERROR: ...").
+        out += entry.row->error.starts_with(up_file(entry))
+                   ? fmt::format("failed: {}\n", entry.row->error)
+                   : fmt::format("failed: {}: {}\n", up_file(entry), entry.row->error);
         break;
       case MigrationState::pending: out += fmt::format("pending: {}\n", up_file(entry)); break;
     }

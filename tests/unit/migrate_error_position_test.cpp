@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include "db/error.h"
+#include "migrate/runner.h"
+
 namespace pgvigil::migrate {
 namespace {
 
@@ -49,6 +52,22 @@ TEST(MigrateErrorPosition, AnErrorAtTheEndOfInputIsOnTheLastLineWithText) {
   const std::string file = "SELECT 1;\nCREATE TABLE\n\n";
   const int past_end = static_cast<int>(file.size()) + 1;
   EXPECT_EQ(error_line(file, 0, past_end), 2);
+}
+
+TEST(MigrateErrorPosition, ScriptErrorsNameTheFileAndLineWhenTheServerSaysWhere) {
+  const std::string file = "CREATE TABLE a (id int);\nCREATE TABL b (id int);\n";
+  db::Error error = db::classify("42601", "syntax error at or near \"TABL\"");
+  error.statement_position = static_cast<int>(file.find("TABL ")) + 1;
+  EXPECT_EQ(describe_script_error("0003_bad.up.sql", file, 0, 0, error),
+            "0003_bad.up.sql:2: ERROR: syntax error at or near \"TABL\"");
+  error.statement_position = 0;
+  EXPECT_EQ(describe_script_error("0003_bad.up.sql", file, 0, 0, error),
+            "0003_bad.up.sql: ERROR: syntax error at or near \"TABL\"");
+  EXPECT_EQ(describe_script_error("0003_bad.up.sql", file, 25, 2, error),
+            "0003_bad.up.sql:2: ERROR: syntax error at or near \"TABL\"")
+      << "a statement sent alone falls back to the line it starts on";
+  EXPECT_EQ(describe_script_error("0003_bad.up.sql", file, 0, 0, db::make_timeout_error("script")),
+            "0003_bad.up.sql: timeout: script timed out");
 }
 
 }  // namespace

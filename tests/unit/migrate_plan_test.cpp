@@ -173,6 +173,11 @@ TEST(MigrateReport, VerifyNamesEveryDisagreement) {
   EXPECT_NE(report.find("failed: 0003_c.up.sql: ERROR: boom"), std::string::npos) << report;
   EXPECT_NE(report.find("pending: 0004_d.up.sql"), std::string::npos) << report;
   EXPECT_NE(report.find("4 differences"), std::string::npos) << report;
+  HistoryRow placed = failed(3, "c", "c3");
+  placed.error = "0003_c.up.sql:4: ERROR: syntax error at or near \"TABL\"";
+  EXPECT_EQ(format_verify(compute_status({file(3, "c", "c3")}, {placed})),
+            "failed: 0003_c.up.sql:4: ERROR: syntax error at or near \"TABL\"\n"
+            "1 difference between the directory and the database\n");
   EXPECT_EQ(format_verify(compute_status({file(1, "a", "c1")}, {applied(1, "a", "c1")})),
             "OK: 1 migration applied; the directory and the database agree\n");
 }
