@@ -17,7 +17,11 @@ namespace {
 
 int database_error(const CommandContext& context, std::string_view doing, const db::Error& error) {
   context.err << fmt::format("pgvigil migrate: {}: {}\n", doing, error.to_string());
-  if (!error.suggestion.empty() && error.kind != db::ErrorKind::query) {
+  // The db layer's suggestions are written for the monitoring role; a migrating role lacking a
+  // privilege needs another one.
+  if (error.kind == db::ErrorKind::permission) {
+    context.err << "  (the migrating role needs CREATE on the history table's schema, or rights on the table)\n";
+  } else if (error.kind == db::ErrorKind::connection || error.kind == db::ErrorKind::timeout) {
     context.err << fmt::format("  ({})\n", error.suggestion);
   }
   return error.kind == db::ErrorKind::connection || error.kind == db::ErrorKind::authentication ? kExitUnavailable

@@ -30,7 +30,7 @@ void roll_back(db::Connection& conn) {
   if (conn.is_open() && conn.in_transaction_block()) (void)conn.run_script("ROLLBACK", kHistoryTimeout);
 }
 
-// What running a file's text did, and where it failed.
+// Why a file's text failed, with the file and line as people read them.
 struct ScriptFailure {
   std::string message;
 };
@@ -43,8 +43,8 @@ std::expected<void, ScriptFailure> run_in_transaction(db::Connection& conn, cons
   }
   if (!conn.in_transaction_block()) {
     return std::unexpected(ScriptFailure{fmt::format(
-        "{}: the file ended the migration's transaction itself (COMMIT or ROLLBACK); remove it, or give the file "
-        "the no-transaction header and let it manage its own transactions",
+        "{}: the file ended the migration's transaction itself (COMMIT or ROLLBACK), so what it did before is "
+        "committed without a history row; remove the COMMIT/ROLLBACK, or give the file the no-transaction header",
         file_name)});
   }
   return {};

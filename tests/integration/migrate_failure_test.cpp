@@ -49,6 +49,14 @@ TEST_F(MigrateDb, AFailureLaterInTheFileLeavesNoPartialChangeAndAFixedFileIsAppl
   EXPECT_EQ(migrate({"verify"}).exit_code, 0);
 }
 
+TEST_F(MigrateDb, AFileThatEndsItsOwnTransactionIsAFailure) {
+  write("0001_commits.up.sql", "CREATE TABLE early (id int);\nCOMMIT;\n");
+  const auto up = migrate({"up"});
+  EXPECT_EQ(up.exit_code, 2) << up.out << up.err;
+  EXPECT_TRUE(contains(up.err, "0001_commits.up.sql: the file ended the migration's transaction itself")) << up.err;
+  EXPECT_EQ(history(), (Lines{"1:failed"})) << "never recorded as applied outside its transaction";
+}
+
 TEST_F(MigrateDb, ANoTransactionFileRunsStatementByStatement) {
   write("0001_users.up.sql", "CREATE TABLE users (id int, name text);\n");
   write("0002_index.up.sql",
