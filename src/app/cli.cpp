@@ -4,8 +4,11 @@
 
 #include <cstdio>
 #include <iostream>
+#include <string_view>
+#include <vector>
 
 #include "app/daemon.h"
+#include "app/migrate_command.h"
 #include "app/options.h"
 #include "app/signals.h"
 #include "config/loader.h"
@@ -63,6 +66,10 @@ int run_daemon(const Options& options) {
 }  // namespace
 
 int run_cli(int argc, const char* const* argv) {
+  if (argc >= 2 && std::string_view(argv[1]) == "migrate") {
+    const std::vector<std::string_view> args(argv + 2, argv + argc);
+    return run_migrate(args);
+  }
   auto options = parse_options(std::span<const char* const>(argv, static_cast<size_t>(argc)));
   if (!options) {
     std::cerr << "pgvigil: " << options.error() << '\n' << usage();

@@ -10,6 +10,8 @@ std::string usage() {
          "       pgvigil --config FILE --check-config         the same\n"
          "       pgvigil --config FILE --once                 one cycle; health JSON on stdout; exit 0 healthy,\n"
          "                                                    1 degraded, 2 unhealthy, 3 error (Nagios-style)\n"
+         "       pgvigil migrate [OPTIONS] SUBCOMMAND         schema migrations: status, up, down, create, verify\n"
+         "                                                    (pgvigil migrate --help for its options)\n"
          "       pgvigil --version | --help\n";
 }
 

@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #include "db/cancel_sender.h"
@@ -130,6 +131,12 @@ std::expected<Connection, Error> Connection::open(const ConnectSpec& spec, Deadl
   return Connection(std::move(conn), spec.password, interrupter);
 }
 
+bool Connection::in_transaction_block() const {
+  if (!conn_) return false;
+  const auto status = PQtransactionStatus(conn_.get());
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
+}
+
 bool Connection::is_open() const {
   return conn_ && PQstatus(conn_.get()) == CONNECTION_OK && !*server_ended_session_;
 }
@@ -238,6 +245,9 @@ std::expected<Result, Error> Connection::await_result(Deadline deadline, std::st
       std::string message = primary ? primary : PQresultErrorMessage(result.get());
       first_error = classify(state ? state : "", redact_secrets(std::move(message), {password_}));
       if (first_error->kind == ErrorKind::connection) first_error->retryable = true;
+      if (const char* position = PQresultErrorField(result.get(), PG_DIAG_STATEMENT_POSITION)) {
+        first_error->statement_position = std::atoi(position);
+      }
     } else if (status != PGRES_FATAL_ERROR) {
       last.emplace(std::move(result));
     }

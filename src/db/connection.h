@@ -70,7 +70,12 @@ class Connection {
 
   // Runs a multi-statement script with the simple-query protocol; returns the last result.
   // Only for migration files run as written: everything built from values uses query().
+  // A server error carries the position in `sql` where it was found (Error::statement_position).
   std::expected<Result, Error> run_script(std::string_view sql, Millis timeout);
+
+  // Whether the session is inside a transaction block (BEGIN ran, no COMMIT or ROLLBACK yet),
+  // so that a script that ended the transaction itself can be told from one that did not.
+  bool in_transaction_block() const;
 
   // Whether the session is still usable: false after a connection failure or missed deadline.
   bool is_open() const;

@@ -17,6 +17,9 @@ struct Error {
   std::string message;     // one line, redacted
   bool retryable = false;  // a later attempt may succeed without anyone changing anything
   std::string suggestion;  // what a person can do about it
+  // Where in the statement text the server found the error (PG_DIAG_STATEMENT_POSITION): a
+  // 1-based count of characters, 0 when the server gave none. Lets a script's runner name the line.
+  int statement_position = 0;
 
   std::string to_string() const;  // "authentication: password authentication failed (28P01)"
 };
