@@ -100,9 +100,9 @@ void MemberMonitor::keep_costly(const health::Observations& fresh) {
   costly_.database_size_bytes = fresh.database_size_bytes;
 }
 
-bool MemberMonitor::run_schema(db::Connection& session, SteadyTime started) {
+bool MemberMonitor::run_schema(db::Connection& connection, SteadyTime started) {
   const auto sent = std::chrono::steady_clock::now();
-  auto read = read_schema(session, schema_catalog_sql_, health_.query_timeout);
+  auto read = read_schema(connection, schema_catalog_sql_, health_.query_timeout);
   schema_seconds_ = seconds_since(sent);
   if (!read) {
     // A migration holding a lock on a history table, or a blip: try again next cycle, a few
@@ -121,8 +121,9 @@ bool MemberMonitor::run_schema(db::Connection& session, SteadyTime started) {
   next_schema_ = started + schema_->interval;
   if (read->history.alembic_versions != alembic_versions_) {
     alembic_versions_ = read->history.alembic_versions;
-    spdlog::info("cluster={} member={} alembic version {}", cluster_, member_,
-                 alembic_versions_.empty() ? std::string("none") : fmt::format("{}", fmt::join(alembic_versions_, ",")));
+    const std::string versions =
+        alembic_versions_.empty() ? std::string("none") : fmt::format("{}", fmt::join(alembic_versions_, ","));
+    spdlog::info("cluster={} member={} alembic version {}", cluster_, member_, versions);
   }
   schema_obs_ = std::move(*read);
   return true;

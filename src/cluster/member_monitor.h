@@ -46,7 +46,7 @@ class MemberMonitor {
   std::optional<health::Lsn> read_primary_lsn();
   std::expected<void, db::Error> read_member(db::Connection& session, bool costly_due, health::Observations& obs);
   void keep_costly(const health::Observations& fresh);
-  bool run_schema(db::Connection& session, SteadyTime started);
+  bool run_schema(db::Connection& connection, SteadyTime started);
   void mark_down(const db::Error& error, SteadyTime started);
   void publish(health::MemberSnapshot next, SteadyTime started);
 

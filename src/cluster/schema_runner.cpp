@@ -44,7 +44,9 @@ void read_migration_files(const config::SchemaConfig& config, health::SchemaObse
   }
   auto& sums = obs.files.emplace();
   sums.reserve(files->size());
-  for (auto& file : *files) sums.push_back(health::MigrationFileSum{file.version, std::move(file.name), std::move(file.checksum)});
+  for (auto& file : *files) {
+    sums.push_back(health::MigrationFileSum{file.version, std::move(file.name), std::move(file.checksum)});
+  }
 }
 
 }  // namespace pgvigil::cluster

@@ -134,6 +134,10 @@ TEST_F(SchemaCheck, MigrationsDirectoryAgainstTheHistoryTable) {
   EXPECT_EQ(status_of(primary), "degraded") << primary.dump(2);
   EXPECT_EQ(schema_reasons(primary).size(), 1u) << primary.dump(2);
   EXPECT_EQ(daemon.get("/health").status, 200) << "degraded still answers 200";
+  const std::string metrics = daemon.get("/metrics").body;
+  EXPECT_NE(metrics.find(R"(pgvigil_schema_problems{cluster="c",member="primary",kind="checksum_mismatch"} 1)"),
+            std::string::npos)
+      << metrics;
 
   // Put back; then a migration that failed.
   dir.write("migrations/0001_create_users.up.sql", first);

@@ -36,6 +36,7 @@ TEST(SchemaSql, CatalogStatementAsksForWhatIsConfiguredAndEveryKnownHistoryTable
                             "public.alembic_version"}) {
     EXPECT_TRUE(contains(sql, std::string("'") + table + "'")) << table;
   }
+  for (const auto& spec : other_tool_tables()) EXPECT_TRUE(contains(sql, std::string(spec.table))) << spec.table;
   EXPECT_TRUE(contains(sql, "has_table_privilege")) << sql;
   EXPECT_TRUE(sql.ends_with("AS catalog"));
 }

@@ -232,8 +232,9 @@ void other_tools(const SchemaObservation& obs, Severity severity, Problems& out)
   }
   for (const auto& row : obs.history.flyway) {
     out.add("flyway_migration_failed", severity,
-            fmt::format("Flyway migration {}{} ({}) failed, recorded in {}", row.version.empty() ? "" : row.version + " ",
-                        row.description, row.script, table_of(HistoryTool::flyway)),
+            fmt::format("Flyway migration {}{} ({}) failed, recorded in {}",
+                        row.version.empty() ? "" : row.version + " ", row.description, row.script,
+                        table_of(HistoryTool::flyway)),
             "fix the database, then flyway repair and flyway migrate");
   }
   for (const auto& version : obs.history.golang_migrate_dirty) {

@@ -137,11 +137,10 @@ std::string_view to_string(HistoryTool tool) {
 
 std::span<const HistoryTableSpec> other_tool_tables() { return kOtherTools; }
 
-std::span<const std::string_view> pgvigil_history_columns() { return kPgvigilColumns; }
-
 bool is_readable_history(const HistoryTableFound& found) {
   return found.readable &&
-         std::ranges::all_of(columns_of(found.tool), [&](std::string_view column) { return has_column(found, column); });
+         std::ranges::all_of(columns_of(found.tool),
+                             [&](std::string_view column) { return has_column(found, column); });
 }
 
 std::string sql_literal(std::string_view text) {

@@ -28,9 +28,6 @@ struct HistoryTableSpec {
 // The other tools' tables (pgvigil's comes from the config).
 std::span<const HistoryTableSpec> other_tool_tables();
 
-// The columns pgvigil's history table must have; name, status and error are read when present.
-std::span<const std::string_view> pgvigil_history_columns();
-
 // Whether the history statement can read `found`: readable, with the tool's columns.
 bool is_readable_history(const HistoryTableFound& found);
 
