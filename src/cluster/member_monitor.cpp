@@ -2,11 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cluster/schema_runner.h"
 #include "cluster/write_probe_runner.h"
 #include "health/checks/check.h"
 #include "health/checks/database_checks.h"
 #include "health/checks/replication_checks.h"
 #include "health/cycle_reader.h"
+#include "health/schema/schema_evaluation.h"
+#include "health/schema/schema_sql.h"
 
 namespace pgvigil::cluster {
 namespace {
@@ -28,7 +31,9 @@ MemberMonitor::MemberMonitor(const config::ClusterConfig& cluster, const config:
                              const queries::StatementsAvailability* statements)
     : cluster_(cluster.name), member_(member.name), health_(cluster.health),
       regular_query_(health::build_cycle_query(cluster.health, false)),
-      with_costly_query_(health::build_cycle_query(cluster.health, true)), pools_(pools), clock_(clock),
+      with_costly_query_(health::build_cycle_query(cluster.health, true)), schema_(cluster.schema),
+      schema_catalog_sql_(cluster.schema ? health::schema_catalog_sql(*cluster.schema) : std::string()),
+      pools_(pools), clock_(clock),
       on_publish_(std::move(on_publish)), statements_(statements),
       damper_(cluster.health.fail_after, cluster.health.recover_after) {
   snapshot_.name = member_;
@@ -95,6 +100,35 @@ void MemberMonitor::keep_costly(const health::Observations& fresh) {
   costly_.database_size_bytes = fresh.database_size_bytes;
 }
 
+bool MemberMonitor::run_schema(db::Connection& connection, SteadyTime started) {
+  const auto sent = std::chrono::steady_clock::now();
+  auto read = read_schema(connection, schema_catalog_sql_, health_.query_timeout);
+  schema_seconds_ = seconds_since(sent);
+  if (!read) {
+    // A migration holding a lock on a history table, or a blip: try again next cycle, a few
+    // times, before reporting it.
+    constexpr int kRetries = 3;
+    if (read.error().retryable && ++schema_failures_ < kRetries) return false;
+    spdlog::warn("cluster={} member={} schema check failed: {}", cluster_, member_, read.error().to_string());
+    health::SchemaObservation failed;
+    failed.query_error = read.error().to_string();
+    schema_obs_ = std::move(failed);
+    schema_failures_ = 0;
+    next_schema_ = started + schema_->interval;
+    return false;
+  }
+  schema_failures_ = 0;
+  next_schema_ = started + schema_->interval;
+  if (read->history.alembic_versions != alembic_versions_) {
+    alembic_versions_ = read->history.alembic_versions;
+    const std::string versions =
+        alembic_versions_.empty() ? std::string("none") : fmt::format("{}", fmt::join(alembic_versions_, ","));
+    spdlog::info("cluster={} member={} alembic version {}", cluster_, member_, versions);
+  }
+  schema_obs_ = std::move(*read);
+  return true;
+}
+
 void MemberMonitor::cycle(std::stop_token stop) {
   if (stop.stop_requested()) return;
   const auto started = clock_.now();
@@ -111,7 +145,15 @@ void MemberMonitor::cycle(std::stop_token stop) {
   if (heartbeat_table_ && (*lease)->is_open()) {
     run_write_probe(**lease, *heartbeat_table_, member_, obs.role.in_recovery, health_.query_timeout, obs);
   }
+  // Replicas are physical copies of the primary's schema: the check runs on the primary only.
+  const bool schema_ran = schema_ && !obs.role.in_recovery && started >= next_schema_ && (*lease)->is_open() &&
+                          run_schema(**lease, started);
   lease = std::unexpected(db::Error{});  // give the session back before judging
+  if (schema_ran) read_migration_files(*schema_, *schema_obs_);
+  if (obs.role.in_recovery) {
+    schema_obs_.reset();  // and a promotion runs it at once
+    next_schema_ = {};
+  }
   obs.blocking = costly_.blocking;
   obs.wraparound = costly_.wraparound;
   obs.slots = costly_.slots;
@@ -119,6 +161,7 @@ void MemberMonitor::cycle(std::stop_token stop) {
   obs.archiver = costly_.archiver;
   obs.database_size_bytes = costly_.database_size_bytes;
   if (last_regular_seconds_) obs.check_seconds["regular"] = *last_regular_seconds_;
+  if (schema_obs_ && schema_seconds_) obs.check_seconds["schema"] = *schema_seconds_;
   if (auto it = costly_.check_seconds.find("costly"); it != costly_.check_seconds.end()) {
     obs.check_seconds["costly"] = it->second;
   }
@@ -141,6 +184,8 @@ void MemberMonitor::cycle(std::stop_token stop) {
   if (const auto problem = statements_ ? statements_->problem(member_) : std::nullopt) {
     evaluation.add(queries::statements_reason(*problem), queries::statements_fix(*problem));
   }
+  std::optional<int> schema_problems;
+  if (schema_ && schema_obs_) schema_problems = health::evaluate_schema(*schema_obs_, *schema_, evaluation);
   health::MemberSnapshot next;
   next.name = member_;
   next.reachable = true;
@@ -172,6 +217,7 @@ void MemberMonitor::cycle(std::stop_token stop) {
     next.values["wraparound"] = std::max(obs.wraparound->xid_age, obs.wraparound->mxid_age) / 2147483648.0;
   }
   next.values["connectivity"] = obs.latency_seconds;
+  if (schema_problems) next.values["schema"] = *schema_problems;
   publish(std::move(next), started);
 }
 

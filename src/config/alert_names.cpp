@@ -31,6 +31,7 @@ const std::array kAlertNames = {
     AlertNameSpec{"PgvigilCacheHit", "cache_hit", member},
     AlertNameSpec{"PgvigilWriteProbe", "write_probe", member},
     AlertNameSpec{"PgvigilPrivileges", "privileges", member},
+    AlertNameSpec{"PgvigilSchema", "schema", member},
     AlertNameSpec{"PgvigilNoPrimary", "no_primary", cluster},
     AlertNameSpec{"PgvigilSplitBrain", "split_brain", cluster},
     AlertNameSpec{"PgvigilPrimaryUnhealthy", "primary_unhealthy", cluster},

@@ -1,5 +1,5 @@
-// One entry of clusters: its name, members, pool and retry settings; health and queries have
-// their own files.
+// One entry of clusters: its name, members, pool and retry settings; health, queries and schema
+// have their own files.
 #include <map>
 
 #include "config/check_defaults.h"
@@ -78,6 +78,7 @@ void load_cluster(const Field& field, LoadContext& ctx, ClusterConfig& out) {
   if (auto retry = map.take("retry")) load_retry(*retry, ctx, out.retry);
   if (auto health = map.take("health")) load_health(*health, ctx, out.health);
   if (auto queries = map.take("queries")) load_queries(*queries, ctx, out.queries);
+  if (auto schema = map.take("schema")) load_schema(*schema, ctx, out.schema.emplace());
   map.reject_unknown_keys();
 }
 

@@ -146,6 +146,25 @@ struct QueriesConfig {
   bool operator==(const QueriesConfig&) const = default;
 };
 
+enum class SchemaSeverity { warning, critical };
+
+// clusters[].schema: the objects and migrations the application database must have. Absent from
+// the file = no schema check (ClusterConfig::schema is empty) and no statement for it. Relation
+// names are stored schema-qualified ("users" is read as "public.users").
+struct SchemaConfig {
+  Duration interval = 60s;
+  SchemaSeverity severity = SchemaSeverity::warning;  // of missing objects and broken migrations
+  std::vector<std::string> required_extensions;
+  std::vector<std::string> required_tables;
+  std::vector<std::string> required_indexes;
+  std::string migrations_dir;  // empty = no comparison with files
+  std::string history_table = "public.pgvigil_schema_migrations";
+  bool history_table_set = false;  // written in the file: its absence is then a problem
+  bool other_tools = true;         // read Prisma, Flyway, golang-migrate and Alembic history tables
+
+  bool operator==(const SchemaConfig&) const = default;
+};
+
 struct ClusterConfig {
   std::string name;
   std::vector<MemberConfig> members;
@@ -153,6 +172,7 @@ struct ClusterConfig {
   RetryConfig retry;
   HealthConfig health;
   QueriesConfig queries;
+  std::optional<SchemaConfig> schema;
   int line = 0;
 
   bool operator==(const ClusterConfig&) const = default;

@@ -7,6 +7,7 @@
 
 #include "config/check_table.h"
 #include "config/sections.h"
+#include "config/value_rules.h"
 
 namespace pgvigil::config {
 namespace {
@@ -69,23 +70,6 @@ void read_threshold_pair(StrictMap& map, const CheckSpec& spec, ThresholdKind ki
                                        describe(critical_key, *critical, critical_written), spec.name, direction));
 }
 
-// A table name, optionally schema-qualified; plain identifiers only, since it goes into SQL.
-bool is_table_name(std::string_view name) {
-  bool start = true;
-  for (char c : name) {
-    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-    const bool digit = c >= '0' && c <= '9';
-    if (c == '.' && !start) {
-      start = true;
-    } else if (letter || (digit && !start)) {
-      start = false;
-    } else {
-      return false;
-    }
-  }
-  return !start && std::ranges::count(name, '.') <= 1;
-}
-
 void load_check(const Field& field, const CheckSpec& spec, LoadContext& ctx, CheckConfig& out) {
   StrictMap map(field, ctx);
   map.read("enabled", out.enabled);
@@ -99,7 +83,7 @@ void load_check(const Field& field, const CheckSpec& spec, LoadContext& ctx, Che
   if (spec.has_table) {
     std::string table;
     if (map.read("table", table)) {
-      if (is_table_name(table)) {
+      if (is_relation_name(table)) {
         out.table = std::move(table);
       } else {
         ctx.diag.error(map.line_of("table"), map.path_of("table"),

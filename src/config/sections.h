@@ -18,6 +18,7 @@ void load_cluster(const Field& field, LoadContext& ctx, ClusterConfig& out);
 void load_member(const Field& field, LoadContext& ctx, MemberConfig& out);
 void load_health(const Field& field, LoadContext& ctx, HealthConfig& out);
 void load_queries(const Field& field, LoadContext& ctx, QueriesConfig& out);
+void load_schema(const Field& field, LoadContext& ctx, SchemaConfig& out);
 void load_alerts(const Field& field, LoadContext& ctx, const std::vector<ClusterConfig>& clusters, AlertsConfig& out);
 
 // Shared by the sections above.

@@ -18,6 +18,33 @@ bool is_valid_name(std::string_view name) {
   return true;
 }
 
+bool is_relation_name(std::string_view name) {
+  bool start = true;
+  int dots = 0;
+  for (char c : name) {
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    const bool digit = c >= '0' && c <= '9';
+    if (c == '.' && !start) {
+      start = true;
+      ++dots;
+    } else if (letter || (digit && !start)) {
+      start = false;
+    } else {
+      return false;
+    }
+  }
+  return !start && dots <= 1 && name.size() <= 127;
+}
+
+bool is_extension_name(std::string_view name) {
+  if (name.empty() || name.size() > 63) return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 bool is_http_url(std::string_view url) {
   for (std::string_view scheme : {"http://", "https://"}) {
     if (url.starts_with(scheme)) {

@@ -14,6 +14,13 @@ namespace pgvigil::config {
 bool is_valid_name(std::string_view name);
 inline constexpr std::string_view kNameRule = "names may contain only letters, digits, '_', '-' and '.'";
 
+// A relation written `name` or `schema.name` with plain SQL identifiers (a letter or '_', then
+// letters, digits, '_'): the daemon puts it into SQL, unquoted, so it is folded to lower case there.
+bool is_relation_name(std::string_view name);
+
+// An extension name as pg_extension spells it: letters, digits, '_' and '-' (uuid-ossp).
+bool is_extension_name(std::string_view name);
+
 // http:// or https:// followed by a host.
 bool is_http_url(std::string_view url);
 

@@ -48,11 +48,28 @@ void write_reasons(FamilyWriter& out, const health::ClusterSnapshot& cluster, co
   }
 }
 
+constexpr FamilySpec kSchemaProblems{"pgvigil_schema_problems",
+                                    "Problems the schema check found on the primary, by kind (missing_table, "
+                                    "checksum_mismatch, ...)."};
+
+// One series per kind the primary's schema check reports; its reasons are capped per kind, the
+// count each carries is not. Members without the check (replicas, clusters without a schema
+// section) have no checks.schema value and no series.
+void write_schema_problems(FamilyWriter& out, const health::ClusterSnapshot& cluster, const MemberSnapshot& member) {
+  if (!member.values.contains("schema")) return;
+  std::set<std::string_view> written;
+  for (const auto& reason : member.reasons) {
+    if (reason.check != "schema" || !written.insert(reason.value).second) continue;
+    out.add(kSchemaProblems, member_labels(cluster, member, "kind", reason.value), reason.number);
+  }
+}
+
 }  // namespace
 
 void write_member_families(FamilyWriter& out, const health::ClusterSnapshot& cluster, const MemberSnapshot& member) {
   write_rows(out, cluster, member, kMemberFamilies);
   write_reasons(out, cluster, member);
+  write_schema_problems(out, cluster, member);
 }
 
 }  // namespace pgvigil::metrics

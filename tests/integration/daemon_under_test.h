@@ -143,6 +143,8 @@ struct DaemonConfig {
   std::string queries;
   // The body of the top-level alerts section, each line indented by two spaces; empty: no sinks.
   std::string alerts;
+  // The cluster's schema section as a flow mapping, e.g. "{ interval: 1s }"; empty: no schema check.
+  std::string schema;
 };
 
 inline std::string render_config(const DaemonConfig& config, int http_port, const std::string& state_dir) {
@@ -162,6 +164,7 @@ inline std::string render_config(const DaemonConfig& config, int http_port, cons
     for (const auto& [check, settings] : config.checks) yaml += "        " + check + ": " + settings + "\n";
   }
   if (!config.queries.empty()) yaml += "    queries: " + config.queries + "\n";
+  if (!config.schema.empty()) yaml += "    schema: " + config.schema + "\n";
   yaml += "alerts:\n" + (config.alerts.empty() ? std::string("  sinks: []\n") : config.alerts);
   return yaml;
 }
