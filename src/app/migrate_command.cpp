@@ -31,8 +31,8 @@ int create(const MigrateOptions& options) {
 }
 
 std::expected<Target, CommandError> connect(const MigrateOptions& options) {
-  if (options.dsn) return connect_dsn(*options.dsn);
-  return connect_cluster_primary(*options.config_path, options.cluster,
+  if (options.dsn) return connect_dsn(*options.dsn, options.lock_timeout);
+  return connect_cluster_primary(*options.config_path, options.cluster, options.lock_timeout,
                                  [](const std::string& note) { std::cerr << "skipped " << note << '\n'; });
 }
 

@@ -103,7 +103,6 @@ void MemberMonitor::keep_costly(const health::Observations& fresh) {
 bool MemberMonitor::run_schema(db::Connection& connection, SteadyTime started) {
   const auto sent = std::chrono::steady_clock::now();
   auto read = read_schema(connection, schema_catalog_sql_, health_.query_timeout);
-  schema_seconds_ = seconds_since(sent);
   if (!read) {
     // A migration holding a lock on a history table, or a blip: try again next cycle, a few
     // times, before reporting it.
@@ -117,6 +116,7 @@ bool MemberMonitor::run_schema(db::Connection& connection, SteadyTime started) {
     next_schema_ = started + schema_->interval;
     return false;
   }
+  schema_seconds_ = seconds_since(sent);
   schema_failures_ = 0;
   next_schema_ = started + schema_->interval;
   if (read->history.alembic_versions != alembic_versions_) {
@@ -150,10 +150,7 @@ void MemberMonitor::cycle(std::stop_token stop) {
                           run_schema(**lease, started);
   lease = std::unexpected(db::Error{});  // give the session back before judging
   if (schema_ran) read_migration_files(*schema_, *schema_obs_);
-  if (obs.role.in_recovery) {
-    schema_obs_.reset();  // and a promotion runs it at once
-    next_schema_ = {};
-  }
+  if (obs.role.in_recovery) forget_schema();  // and a promotion runs it at once
   obs.blocking = costly_.blocking;
   obs.wraparound = costly_.wraparound;
   obs.slots = costly_.slots;
@@ -221,10 +218,18 @@ void MemberMonitor::cycle(std::stop_token stop) {
   publish(std::move(next), started);
 }
 
+void MemberMonitor::forget_schema() {
+  schema_obs_.reset();
+  schema_seconds_.reset();
+  schema_failures_ = 0;
+  next_schema_ = {};
+}
+
 void MemberMonitor::mark_down(const db::Error& error, SteadyTime started) {
   pools_.report_unreachable(member_);
   caught_up_at_.reset();  // what comes back may be another server's data (a restore, a rebuild)
   last_regular_seconds_.reset();  // says nothing of the server that comes back
+  forget_schema();                // and the server that comes back is checked at once
   health::MemberSnapshot next;
   next.name = member_;
   next.reachable = false;

@@ -47,6 +47,7 @@ class MemberMonitor {
   std::expected<void, db::Error> read_member(db::Connection& session, bool costly_due, health::Observations& obs);
   void keep_costly(const health::Observations& fresh);
   bool run_schema(db::Connection& connection, SteadyTime started);
+  void forget_schema();  // a replica, or a server that went away, has no schema result
   void mark_down(const db::Error& error, SteadyTime started);
   void publish(health::MemberSnapshot next, SteadyTime started);
 

@@ -1,5 +1,6 @@
 #include "cluster/schema_runner.h"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "health/schema/schema_sql.h"
@@ -17,6 +18,11 @@ nlohmann::json json_column(const db::Result& result, std::string_view column) {
   return value.is_discarded() ? nlohmann::json() : value;
 }
 
+// Without this an answer that cannot be read would read as "every required object is missing".
+db::Error unreadable_answer(std::string_view column) {
+  return db::Error{db::ErrorKind::query, "", fmt::format("schema check: the {} column is not JSON", column), false, ""};
+}
+
 }  // namespace
 
 std::expected<health::SchemaObservation, db::Error> read_schema(db::Connection& connection,
@@ -24,12 +30,16 @@ std::expected<health::SchemaObservation, db::Error> read_schema(db::Connection& 
   health::SchemaObservation obs;
   auto catalog = connection.query_prepared(catalog_sql, timeout);
   if (!catalog) return std::unexpected(catalog.error());
-  obs.catalog = health::parse_schema_catalog(json_column(*catalog, "catalog"));
+  const auto catalog_json = json_column(*catalog, "catalog");
+  if (catalog_json.is_null()) return std::unexpected(unreadable_answer("catalog"));
+  obs.catalog = health::parse_schema_catalog(catalog_json);
   const std::string history_sql = health::schema_history_sql(obs.catalog);
   if (history_sql.empty()) return obs;
   auto history = connection.query_prepared(history_sql, timeout);
   if (!history) return std::unexpected(history.error());
-  obs.history = health::parse_schema_history(json_column(*history, "history"));
+  const auto history_json = json_column(*history, "history");
+  if (history_json.is_null()) return std::unexpected(unreadable_answer("history"));
+  obs.history = health::parse_schema_history(history_json);
   return obs;
 }
 

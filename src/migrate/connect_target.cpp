@@ -14,9 +14,9 @@ namespace {
 constexpr db::Millis kDsnConnectTimeout{10'000};
 constexpr db::Millis kRecoveryQueryTimeout{10'000};
 
-void prepare_for_migrations(db::ConnectSpec& spec) {
-  spec.statement_timeout = db::Millis(0);
-  spec.lock_timeout = db::Millis(0);
+void prepare_for_migrations(db::ConnectSpec& spec, db::Millis lock_timeout) {
+  spec.statement_timeout = db::Millis(0);  // a migration takes as long as it takes
+  spec.lock_timeout = lock_timeout;
   spec.application_name = "pgvigil migrate";
 }
 
@@ -49,7 +49,7 @@ std::expected<const config::ClusterConfig*, CommandError> find_cluster(const con
 
 }  // namespace
 
-std::expected<Target, CommandError> connect_dsn(const std::string& dsn) {
+std::expected<Target, CommandError> connect_dsn(const std::string& dsn, db::Millis lock_timeout) {
   auto params = db::parse_conninfo(dsn);
   if (!params) return std::unexpected(CommandError{kExitUsage, fmt::format("--dsn: {}", params.error())});
   db::ConnectSpec spec;
@@ -64,19 +64,18 @@ std::expected<Target, CommandError> connect_dsn(const std::string& dsn) {
   }
   spec.params = std::move(*params);
   spec.connect_timeout = kDsnConnectTimeout;
-  prepare_for_migrations(spec);
+  prepare_for_migrations(spec, lock_timeout);
   auto conn = open(spec);
-  const std::string description = spec.describe();
   if (!conn) {
     return std::unexpected(
-        CommandError{kExitUnavailable, fmt::format("cannot connect ({}): {}", description, conn.error().to_string())});
+        CommandError{kExitUnavailable, fmt::format("cannot connect ({}): {}", spec.describe(), conn.error().to_string())});
   }
-  return Target{std::move(*conn), description};
+  return Target{std::move(*conn)};
 }
 
 std::expected<Target, CommandError> connect_cluster_primary(const std::string& config_path,
                                                             const std::optional<std::string>& cluster_name,
-                                                            const NoteSink& note) {
+                                                            db::Millis lock_timeout, const NoteSink& note) {
   auto loaded = config::load_config_file(config_path);
   if (!loaded) {
     std::string message;
@@ -92,7 +91,7 @@ std::expected<Target, CommandError> connect_cluster_primary(const std::string& c
       note(fmt::format("{}: {}", member.name, spec.error()));
       continue;
     }
-    prepare_for_migrations(*spec);
+    prepare_for_migrations(*spec, lock_timeout);
     auto conn = open(*spec);
     if (!conn) {
       note(fmt::format("{}: {}", member.name, conn.error().to_string()));
@@ -107,8 +106,7 @@ std::expected<Target, CommandError> connect_cluster_primary(const std::string& c
       note(fmt::format("{}: in recovery (a standby), not the primary", member.name));
       continue;
     }
-    return Target{std::move(*conn), fmt::format("{} of cluster {} ({})", member.name, (*cluster)->name,
-                                                spec->describe())};
+    return Target{std::move(*conn)};
   }
   return std::unexpected(CommandError{
       kExitUnavailable, fmt::format("cluster {}: no reachable member is a primary", (*cluster)->name)});

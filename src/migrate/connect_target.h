@@ -18,17 +18,17 @@ namespace pgvigil::migrate {
 
 struct Target {
   db::Connection connection;
-  std::string description;  // host/port/dbname/user for messages, never the password
 };
 
 // Notes about members passed over on the way to the primary ("replica: in recovery").
 using NoteSink = std::function<void(const std::string&)>;
 
-std::expected<Target, CommandError> connect_dsn(const std::string& dsn);
+// `lock_timeout` is the session's (0: the server's default).
+std::expected<Target, CommandError> connect_dsn(const std::string& dsn, db::Millis lock_timeout);
 
 // `cluster` may be empty when the config holds exactly one cluster.
 std::expected<Target, CommandError> connect_cluster_primary(const std::string& config_path,
                                                             const std::optional<std::string>& cluster,
-                                                            const NoteSink& note);
+                                                            db::Millis lock_timeout, const NoteSink& note);
 
 }  // namespace pgvigil::migrate

@@ -36,6 +36,8 @@ struct PendingPair {
 
 }  // namespace
 
+bool is_migration_name(std::string_view name) { return !name.empty() && std::ranges::all_of(name, is_name_char); }
+
 std::optional<MigrationFileName> parse_migration_file_name(std::string_view file_name) {
   MigrationFileName parsed;
   std::string_view rest = file_name;
@@ -55,7 +57,7 @@ std::optional<MigrationFileName> parse_migration_file_name(std::string_view file
   const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), parsed.version);
   if (error != std::errc{} || end != digits.data() + digits.size()) return std::nullopt;
   const std::string_view name = rest.substr(underscore + 1);
-  if (name.empty() || !std::ranges::all_of(name, is_name_char)) return std::nullopt;
+  if (!is_migration_name(name)) return std::nullopt;
   parsed.name = std::string(name);
   return parsed;
 }

@@ -24,6 +24,9 @@ struct MigrationFileName {
   bool operator==(const MigrationFileName&) const = default;
 };
 
+// A migration's name: letters, digits, '_' and '-', at least one.
+bool is_migration_name(std::string_view name);
+
 // "0007_add_index.up.sql" -> {7, "add_index", up}. Anything else (another extension, no
 // version, an empty name, a version that does not fit 63 bits) is nullopt.
 std::optional<MigrationFileName> parse_migration_file_name(std::string_view file_name);

@@ -7,6 +7,8 @@
 #include <charconv>
 #include <vector>
 
+#include "migrate/migration_files.h"
+
 namespace pgvigil::migrate {
 namespace {
 
@@ -24,10 +26,6 @@ std::optional<Subcommand> parse_subcommand(std::string_view word) {
   if (word == "create") return Subcommand::create;
   if (word == "verify") return Subcommand::verify;
   return std::nullopt;
-}
-
-bool is_name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
 // The options a subcommand accepts besides the connection and --dir, so that a misplaced one
@@ -57,6 +55,7 @@ std::string migrate_usage() {
          "  --dir DIR               the migrations directory (required)\n"
          "  --table NAME            history table, [schema.]table (default pgvigil_schema_migrations)\n"
          "  --lock-wait DURATION    how long to wait for another migrate run (default 60s)\n"
+         "  --lock-timeout DURATION how long a statement waits for a table lock (default 10s; 0s: no limit)\n"
          "  --force                 up/down: proceed although an applied file's checksum changed\n"
          "\n"
          "exit codes: 0 ok, 1 verify found differences, 2 a migration or history statement failed,\n"
@@ -98,8 +97,8 @@ std::expected<MigrateOptions, std::string> parse_migrate_options(std::span<const
       options.force = seen.force = true;
       continue;
     }
-    static constexpr std::array<std::string_view, 9> kValueFlags{"--dsn", "--config", "-c", "--cluster", "--dir",
-                                                                 "--table", "--lock-wait", "--to", "--steps"};
+    static constexpr std::array<std::string_view, 10> kValueFlags{
+        "--dsn", "--config", "-c", "--cluster", "--dir", "--table", "--lock-wait", "--lock-timeout", "--to", "--steps"};
     if (std::ranges::find(kValueFlags, flag) == kValueFlags.end()) {
       return std::unexpected(fmt::format("unknown option: {}", flag));
     }
@@ -120,6 +119,10 @@ std::expected<MigrateOptions, std::string> parse_migrate_options(std::span<const
       const auto wait = config::parse_duration(*v);
       if (!wait) return std::unexpected(fmt::format("--lock-wait: not a duration: {} (e.g. 30s, 2m)", *v));
       options.lock_wait = *wait;
+    } else if (flag == "--lock-timeout") {
+      const auto timeout = config::parse_duration(*v);
+      if (!timeout) return std::unexpected(fmt::format("--lock-timeout: not a duration: {} (e.g. 5s, 1m)", *v));
+      options.lock_timeout = *timeout;
     } else if (flag == "--to") {
       const auto to = parse_integer(*v);
       if (!to || *to < 0) return std::unexpected(fmt::format("--to: not a version number: {}", *v));
@@ -145,7 +148,7 @@ std::expected<MigrateOptions, std::string> parse_migrate_options(std::span<const
   if (options.subcommand == Subcommand::create) {
     if (positional.size() != 1) return std::unexpected("create needs exactly one NAME");
     const std::string_view name = positional.front();
-    if (!std::ranges::all_of(name, is_name_char)) {
+    if (!is_migration_name(name)) {
       return std::unexpected(fmt::format("create: NAME may hold letters, digits, _ and - only: {}", name));
     }
     options.create_name = std::string(name);

@@ -26,6 +26,10 @@ struct MigrateOptions {
   std::string dir;
   std::string table = std::string(kDefaultHistoryTable);
   config::Duration lock_wait = std::chrono::seconds(60);
+  // lock_timeout of the migration session: a DDL statement queued behind a long transaction blocks
+  // every later query on its table, so it gives up (the migration fails, to be retried) rather
+  // than wait. 0 waits as long as it takes.
+  config::Duration lock_timeout = std::chrono::seconds(10);
   bool force = false;
   std::optional<std::int64_t> to;  // up
   int steps = 1;                   // down

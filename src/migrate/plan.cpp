@@ -9,10 +9,6 @@
 namespace pgvigil::migrate {
 namespace {
 
-std::string up_file_name(const StatusEntry& entry) {
-  return migration_file_name(entry.version, entry.name, Direction::up);
-}
-
 bool recorded_as_applied(const StatusEntry& entry) {
   return entry.row && entry.row->status == HistoryStatus::applied;
 }
@@ -28,6 +24,10 @@ std::string_view to_string(MigrationState state) {
     case MigrationState::file_missing: return "file missing";
   }
   return "pending";
+}
+
+std::string up_file_name(const StatusEntry& entry) {
+  return migration_file_name(entry.version, entry.name, Direction::up);
 }
 
 std::vector<StatusEntry> compute_status(const std::vector<MigrationFile>& files, const std::vector<HistoryRow>& history) {

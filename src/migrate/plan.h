@@ -42,6 +42,9 @@ struct StatusEntry {
   std::optional<HistoryRow> row;
 };
 
+// "0003_add_orders.up.sql": the up file an entry stands for, whether or not it exists.
+std::string up_file_name(const StatusEntry& entry);
+
 // Every version, ascending. A failed row stays `failed` whether or not its file is still there.
 std::vector<StatusEntry> compute_status(const std::vector<MigrationFile>& files, const std::vector<HistoryRow>& history);
 

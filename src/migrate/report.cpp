@@ -20,8 +20,6 @@ Row row_of(const StatusEntry& entry) {
   return row;
 }
 
-std::string up_file(const StatusEntry& entry) { return migration_file_name(entry.version, entry.name, Direction::up); }
-
 }  // namespace
 
 std::string format_status(const std::vector<StatusEntry>& status) {
@@ -51,19 +49,19 @@ std::string format_verify(const std::vector<StatusEntry>& status) {
     switch (entry.state) {
       case MigrationState::applied: ++applied; continue;
       case MigrationState::checksum_mismatch:
-        out += fmt::format("checksum mismatch: {} changed since it was applied (recorded {}, file {})\n", up_file(entry),
+        out += fmt::format("checksum mismatch: {} changed since it was applied (recorded {}, file {})\n", up_file_name(entry),
                            entry.row->checksum.substr(0, 12), entry.file->checksum.substr(0, 12));
         break;
       case MigrationState::file_missing:
-        out += fmt::format("file missing: {} is applied but not in the directory\n", up_file(entry));
+        out += fmt::format("file missing: {} is applied but not in the directory\n", up_file_name(entry));
         break;
       case MigrationState::failed:
         // The recorded error usually starts with the file's name already ("0003_x.up.sql:4: ERROR: ...").
-        out += entry.row->error.starts_with(up_file(entry))
+        out += entry.row->error.starts_with(up_file_name(entry))
                    ? fmt::format("failed: {}\n", entry.row->error)
-                   : fmt::format("failed: {}: {}\n", up_file(entry), entry.row->error);
+                   : fmt::format("failed: {}: {}\n", up_file_name(entry), entry.row->error);
         break;
-      case MigrationState::pending: out += fmt::format("pending: {}\n", up_file(entry)); break;
+      case MigrationState::pending: out += fmt::format("pending: {}\n", up_file_name(entry)); break;
     }
     ++problems;
   }

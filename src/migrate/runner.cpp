@@ -101,7 +101,7 @@ std::expected<std::int64_t, RunFailure> run_up(db::Connection& conn, const Histo
   const std::string file_name = file_name_of(file.up_path);
   const auto start = Clock::now();
   if (file.in_transaction) {
-    if (auto begun = run(conn, "BEGIN"); !begun) {
+    if (auto begun = conn.run_script("BEGIN", kHistoryTimeout); !begun) {
       return std::unexpected(RunFailure{fmt::format("{}: {}", file_name, begun.error().to_string())});
     }
   }
@@ -136,7 +136,7 @@ std::expected<std::int64_t, RunFailure> run_down(db::Connection& conn, const His
   const bool in_transaction = !declares_no_transaction(*sql);
   const auto start = Clock::now();
   if (in_transaction) {
-    if (auto begun = run(conn, "BEGIN"); !begun) {
+    if (auto begun = conn.run_script("BEGIN", kHistoryTimeout); !begun) {
       return std::unexpected(RunFailure{fmt::format("{}: {}", file_name, begun.error().to_string())});
     }
   }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "db/sql_quote.h"
+
 namespace pgvigil::migrate {
 namespace {
 
@@ -27,17 +29,8 @@ std::expected<std::string, std::string> parse_part(std::string_view part, std::s
 
 }  // namespace
 
-std::string quote_identifier(std::string_view name) {
-  std::string out = "\"";
-  for (const char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string TableName::quoted() const {
-  return qualified() ? quote_identifier(schema) + "." + quote_identifier(table) : quote_identifier(table);
+  return qualified() ? db::quote_identifier(schema) + "." + db::quote_identifier(table) : db::quote_identifier(table);
 }
 
 std::string TableName::display() const { return qualified() ? schema + "." + table : table; }

@@ -24,7 +24,4 @@ struct TableName {
 // Letters, digits and _ (not leading with a digit), at most 63 bytes a part, at most one dot.
 std::expected<TableName, std::string> parse_table_name(std::string_view text);
 
-// A double-quoted SQL identifier ("a""b" for a"b).
-std::string quote_identifier(std::string_view name);
-
 }  // namespace pgvigil::migrate

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "db/sql_quote.h"
+
 namespace pgvigil::queries {
 namespace {
 
@@ -19,16 +21,6 @@ health::Reason reason(std::string value, std::string message, double number = 1)
   r.message = std::move(message);
   r.number = number;
   return r;
-}
-
-// A role name as SQL needs it in a GRANT: bare when it is a plain lower-case identifier.
-std::string sql_identifier(const std::string& name) {
-  const bool plain = !name.empty() && !(name[0] >= '0' && name[0] <= '9') &&
-                     name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
-  if (plain) return name;
-  std::string quoted = "\"";
-  for (const char c : name) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
 }
 
 }  // namespace
@@ -73,7 +65,7 @@ std::string statements_fix(const StatementsProblem& p) {
       return fmt::format("run ALTER EXTENSION pg_stat_statements UPDATE; in database \"{}\" (PostgreSQL 13 or later)",
                          p.database);
     case StatementsProblemKind::hidden_entries:
-      return fmt::format("GRANT pg_read_all_stats TO {};", sql_identifier(p.role));
+      return fmt::format("GRANT pg_read_all_stats TO {};", db::quote_identifier_if_needed(p.role));
   }
   return {};
 }

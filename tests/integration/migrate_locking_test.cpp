@@ -64,5 +64,33 @@ TEST_F(MigrateDb, ARunThatCannotGetTheLockGivesUpAfterLockWait) {
   EXPECT_TRUE(contains(freed.out, "applied")) << freed.out;
 }
 
+// A DDL statement queued behind a long transaction would block every later query on its table:
+// with --lock-timeout it gives up instead, the migration is recorded as failed with the server's
+// reason, and once the transaction is gone the next up applies it.
+TEST_F(MigrateDb, AMigrationWaitingForATableLockGivesUpAfterLockTimeout) {
+  sql("CREATE TABLE busy (id int)");
+  write("0001_alter_busy.up.sql", "ALTER TABLE busy ADD COLUMN note text;\n");
+  db::ConnectSpec spec;
+  spec.params = *db::parse_conninfo(dsn());
+  auto reader = db::Connection::open(spec, db::SteadyClock::now() + 10s);
+  ASSERT_TRUE(reader) << reader.error().to_string();
+  ASSERT_TRUE(reader->run_script("BEGIN; SELECT count(*) FROM busy;", 10s));  // holds ACCESS SHARE
+
+  const auto started = std::chrono::steady_clock::now();
+  const auto up = migrate({"up", "--lock-timeout", "1s"});
+  EXPECT_EQ(up.exit_code, 2) << up.out << up.err;
+  EXPECT_TRUE(contains(up.err, "0001_alter_busy.up.sql")) << up.err;
+  EXPECT_TRUE(contains(up.err, "lock timeout")) << up.err;
+  EXPECT_LT(seconds_since(started), 10.0);
+  EXPECT_EQ(history(), (Lines{"1:failed"}));
+
+  reader->close();
+  const auto retried = migrate({"up", "--lock-timeout", "1s"});
+  EXPECT_EQ(retried.exit_code, 0) << retried.out << retried.err;
+  EXPECT_EQ(history(), (Lines{"1:applied"}));
+  EXPECT_EQ(value("SELECT count(*) FROM information_schema.columns WHERE table_name = 'busy' AND column_name = 'note'"),
+            "1");
+}
+
 }  // namespace
 }  // namespace pgvigil::acceptance

@@ -195,5 +195,34 @@ TEST_F(MetricsSeriesTest, WorkerCycleSeries) {
   EXPECT_THAT(lines, Contains(R"(pgvigil_cycle_duration_seconds{cluster="main",member="db1"} 0.125)"));
 }
 
+// pgvigil_schema_problems: one series per kind the primary's schema check reports, valued with the
+// count of that kind (not the capped number of reasons); nothing for members without the check.
+health::Reason schema_reason(const std::string& kind, double count) {
+  return health::Reason{"schema", health::Severity::warning, kind, "", "message", count};
+}
+
+TEST_F(MetricsSeriesTest, SchemaProblemsHaveOneSeriesPerKindWithItsCount) {
+  auto db1 = member("db1", MemberRole::primary);
+  db1.values["schema"] = 9;
+  for (int i = 0; i < 5; ++i) db1.reasons.push_back(schema_reason("missing_table", 7));
+  db1.reasons.push_back(schema_reason("checksum_mismatch", 1));
+  db1.reasons.push_back(schema_reason("migrations_pending", 1));
+  const auto lines = render({cluster("main", {db1})});
+  const std::string missing = R"(pgvigil_schema_problems{cluster="main",member="db1",kind="missing_table"} 7)";
+  EXPECT_EQ(std::ranges::count(lines, missing), 1);
+  EXPECT_THAT(lines, Contains(R"(pgvigil_schema_problems{cluster="main",member="db1",kind="checksum_mismatch"} 1)"));
+  EXPECT_THAT(lines, Contains(R"(pgvigil_check_value{cluster="main",member="db1",check="schema"} 9)"));
+}
+
+TEST_F(MetricsSeriesTest, SchemaProblemsHaveNoSeriesWithoutTheCheck) {
+  auto db1 = member("db1", MemberRole::primary);
+  db1.reasons.push_back(schema_reason("missing_table", 1));  // no checks.schema: not the schema check's run
+  EXPECT_THAT(render({cluster("main", {db1})}), Not(Contains(HasSubstr("pgvigil_schema_problems"))));
+
+  auto healthy = member("db1", MemberRole::primary);
+  healthy.values["schema"] = 0;
+  EXPECT_THAT(render({cluster("main", {healthy})}), Not(Contains(HasSubstr("pgvigil_schema_problems{"))));
+}
+
 }  // namespace
 }  // namespace pgvigil::metrics

@@ -27,6 +27,7 @@ TEST(MigrateOptions, OptionsMayStandBeforeOrAfterTheSubcommand) {
     EXPECT_EQ((*parsed)->dir, "m");
     EXPECT_EQ((*parsed)->table, "pgvigil_schema_migrations");
     EXPECT_EQ((*parsed)->lock_wait, 60s);
+    EXPECT_EQ((*parsed)->lock_timeout, 10s);
     EXPECT_FALSE((*parsed)->force);
     EXPECT_EQ((*parsed)->to, std::nullopt);
   }
@@ -34,12 +35,13 @@ TEST(MigrateOptions, OptionsMayStandBeforeOrAfterTheSubcommand) {
 
 TEST(MigrateOptions, ReadsEverySubcommandAndItsOwnOptions) {
   auto up = parse({"up", "--to", "7", "--force", "--dsn", "d", "--dir", "m", "--table", "ops.history",
-                   "--lock-wait", "2m"});
+                   "--lock-wait", "2m", "--lock-timeout", "0s"});
   ASSERT_TRUE(up) << up.error();
   EXPECT_EQ(up->to, 7);
   EXPECT_TRUE(up->force);
   EXPECT_EQ(up->table, "ops.history");
   EXPECT_EQ(up->lock_wait, 2min);
+  EXPECT_EQ(up->lock_timeout, 0s);
 
   auto down = parse({"down", "--steps=3", "--config", "p.yaml", "--cluster", "main", "--dir", "m"});
   ASSERT_TRUE(down) << down.error();
@@ -84,6 +86,7 @@ TEST(MigrateOptions, RefusesWhatItCannotMakeSenseOf) {
       {{"down", "--dir", "m", "--dsn", "d", "--steps", "x"}, "--steps: not a positive number: x"},
       {{"up", "--dir", "m", "--dsn", "d", "--to", "-1"}, "--to: not a version number: -1"},
       {{"up", "--dir", "m", "--dsn", "d", "--lock-wait", "60"}, "--lock-wait: not a duration: 60 (e.g. 30s, 2m)"},
+      {{"up", "--dir", "m", "--dsn", "d", "--lock-timeout", "soon"}, "--lock-timeout: not a duration: soon (e.g. 5s, 1m)"},
       {{"up", "--dir", "m", "--dsn", "d", "--force=yes"}, "--force takes no value"},
       {{"up", "extra", "--dir", "m", "--dsn", "d"}, "unexpected argument: extra"},
       {{"create", "--dir", "m"}, "create needs exactly one NAME"},

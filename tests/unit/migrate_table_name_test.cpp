@@ -25,7 +25,6 @@ TEST(MigrateTableName, RefusesAnythingThatIsNotAPlainIdentifier) {
   EXPECT_FALSE(parse_table_name(std::string(64, 'a')).has_value());
 }
 
-TEST(MigrateTableName, QuotesEmbeddedQuotes) { EXPECT_EQ(quote_identifier("a\"b"), "\"a\"\"b\""); }
 
 TEST(MigrateAdvisoryLockKey, IsStablePerTableAndDiffersBetweenTables) {
   EXPECT_EQ(advisory_lock_key("public.pgvigil_schema_migrations"), advisory_lock_key("public.pgvigil_schema_migrations"));

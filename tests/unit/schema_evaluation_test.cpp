@@ -89,6 +89,13 @@ TEST(SchemaEvaluation, NothingWithoutExpectationsOnAnEmptyDatabase) {
   EXPECT_EQ(judged.problems, 0);
 }
 
+TEST(SchemaEvaluation, TheFixForAMissingExtensionIsRunnableSql) {
+  config::SchemaConfig config;
+  config.required_extensions = {"uuid-ossp"};
+  expect_only(judge(SchemaObservation{}, config), "missing_extension", Severity::warning,
+              R"(run CREATE EXTENSION "uuid-ossp";)");
+}
+
 TEST(SchemaEvaluation, MissingExtensionTableAndIndexAtTheConfiguredSeverity) {
   auto obs = all_well();
   obs.catalog.extensions.clear();

@@ -20,12 +20,6 @@ config::SchemaConfig sample_config() {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-TEST(SchemaSql, LiteralsDoubleTheirQuotes) {
-  EXPECT_EQ(sql_literal("users"), "'users'");
-  EXPECT_EQ(sql_literal("o'brien"), "'o''brien'");
-  EXPECT_EQ(sql_literal(""), "''");
-}
-
 TEST(SchemaSql, CatalogStatementAsksForWhatIsConfiguredAndEveryKnownHistoryTable) {
   const std::string sql = schema_catalog_sql(sample_config());
   EXPECT_TRUE(contains(sql, "ARRAY['pg_stat_statements', 'uuid-ossp']::text[]")) << sql;
@@ -91,7 +85,7 @@ TEST(SchemaSql, HistoryStatementReadsOnlyReadableRecognisedTables) {
   };
   const std::string sql = schema_history_sql(catalog);
   EXPECT_TRUE(contains(sql, "'pgvigil', (SELECT")) << sql;
-  EXPECT_TRUE(contains(sql, "FROM public.pgvigil_schema_migrations h")) << sql;
+  EXPECT_TRUE(contains(sql, R"(FROM "public"."pgvigil_schema_migrations" h)")) << sql;
   EXPECT_TRUE(contains(sql, "h.status::text")) << sql;
   EXPECT_TRUE(contains(sql, "left(NULL::text, 300)")) << "no error column: NULL in its place\n" << sql;
   EXPECT_TRUE(contains(sql, "m.finished_at IS NULL AND m.rolled_back_at IS NULL")) << sql;
@@ -99,6 +93,13 @@ TEST(SchemaSql, HistoryStatementReadsOnlyReadableRecognisedTables) {
   EXPECT_FALSE(contains(sql, "flyway_schema_history")) << "not readable";
   EXPECT_FALSE(contains(sql, "schema_migrations g")) << "no dirty column: not golang-migrate's";
   EXPECT_TRUE(sql.ends_with("AS history"));
+}
+
+TEST(SchemaSql, HistoryTablesAreQuotedSoReservedWordsStillParse) {
+  SchemaCatalog catalog;
+  catalog.history = {{HistoryTool::pgvigil, "User.Migrations", true, {"version", "checksum"}}};
+  const std::string sql = schema_history_sql(catalog);
+  EXPECT_TRUE(contains(sql, R"(FROM "user"."migrations" h)")) << sql;
 }
 
 TEST(SchemaSql, ReadabilityNeedsThePrivilegeAndTheToolsColumns) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <vector>
 
+#include "db/sql_quote.h"
 #include "health/schema/schema_sql.h"
 
 namespace pgvigil::health {
@@ -89,10 +90,10 @@ void required_objects(const SchemaObservation& obs, const config::SchemaConfig& 
     if (std::ranges::find(obs.catalog.extensions, extension) != obs.catalog.extensions.end()) continue;
     out.add("missing_extension", severity,
             fmt::format("extension {} is not installed in the application database; run CREATE EXTENSION {};",
-                        extension, extension),
+                        extension, db::quote_identifier_if_needed(extension)),
             fmt::format("CREATE EXTENSION {}; in the member's database (some extensions also need "
                         "shared_preload_libraries and a restart)",
-                        extension));
+                        db::quote_identifier_if_needed(extension)));
   }
   auto relkind_of = [&](const std::string& name) {
     auto it = obs.catalog.relkinds.find(name);

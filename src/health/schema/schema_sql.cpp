@@ -8,6 +8,7 @@
 #include <charconv>
 #include <vector>
 
+#include "db/sql_quote.h"
 #include "health/checks/json_read.h"
 
 namespace pgvigil::health {
@@ -44,7 +45,7 @@ bool has_column(const HistoryTableFound& found, std::string_view column) {
 
 std::string text_array(const std::vector<std::string>& values) {
   std::vector<std::string> literals;
-  for (const auto& value : values) literals.push_back(sql_literal(value));
+  for (const auto& value : values) literals.push_back(db::quote_literal(value));
   return fmt::format("ARRAY[{}]::text[]", fmt::join(literals, ", "));
 }
 
@@ -65,6 +66,10 @@ std::vector<std::string> strings_of(const nlohmann::json& list) {
   return out;
 }
 
+// A history table in FROM: quoted, so that a name that is a reserved word (`user.migrations`)
+// still parses; folded first, as to_regclass() folded it when the catalog statement found it.
+std::string from_name(const HistoryTableFound& found) { return db::quote_unquoted_name(found.table); }
+
 // pgvigil's table: version and checksum always, the rest when the table has them.
 std::string pgvigil_rows_sql(const HistoryTableFound& found) {
   auto optional_column = [&](std::string_view column) {
@@ -73,7 +78,7 @@ std::string pgvigil_rows_sql(const HistoryTableFound& found) {
   return fmt::format(
       "(SELECT coalesce(json_agg(json_build_object('version', h.version::text, 'name', {}, 'checksum', "
       "h.checksum::text, 'status', {}, 'error', left({}, 300)) ORDER BY h.version), '[]'::json) FROM {} h)",
-      optional_column("name"), optional_column("status"), optional_column("error"), found.table);
+      optional_column("name"), optional_column("status"), optional_column("error"), from_name(found));
 }
 
 // Unfinished rows (running, or failed: Prisma leaves finished_at NULL and writes `logs`), and
@@ -85,23 +90,23 @@ std::string prisma_rows_sql(const HistoryTableFound& found) {
       "FROM {0} m WHERE (m.finished_at IS NULL AND m.rolled_back_at IS NULL) OR (m.rolled_back_at IS NOT NULL AND "
       "NOT EXISTS (SELECT 1 FROM {0} d WHERE d.migration_name = m.migration_name AND d.finished_at IS NOT NULL AND "
       "d.rolled_back_at IS NULL)))",
-      found.table);
+      from_name(found));
 }
 
 std::string flyway_rows_sql(const HistoryTableFound& found) {
   return fmt::format(
       "(SELECT coalesce(json_agg(json_build_object('version', f.version, 'description', f.description, 'script', "
       "f.script) ORDER BY f.installed_rank), '[]'::json) FROM {} f WHERE NOT f.success)",
-      found.table);
+      from_name(found));
 }
 
 std::string golang_migrate_rows_sql(const HistoryTableFound& found) {
-  return fmt::format("(SELECT coalesce(json_agg(g.version::text), '[]'::json) FROM {} g WHERE g.dirty)", found.table);
+  return fmt::format("(SELECT coalesce(json_agg(g.version::text), '[]'::json) FROM {} g WHERE g.dirty)", from_name(found));
 }
 
 std::string alembic_rows_sql(const HistoryTableFound& found) {
   return fmt::format("(SELECT coalesce(json_agg(a.version_num::text ORDER BY a.version_num), '[]'::json) FROM {} a)",
-                     found.table);
+                     from_name(found));
 }
 
 std::string rows_sql(const HistoryTableFound& found) {
@@ -143,22 +148,13 @@ bool is_readable_history(const HistoryTableFound& found) {
                              [&](std::string_view column) { return has_column(found, column); });
 }
 
-std::string sql_literal(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
-
 std::string schema_catalog_sql(const config::SchemaConfig& config) {
   std::vector<std::string> relations = config.required_tables;
   relations.insert(relations.end(), config.required_indexes.begin(), config.required_indexes.end());
   std::vector<std::string> history;
   auto look_for = [&](HistoryTool tool, std::string_view table) {
     history.push_back(
-        fmt::format("({}, {}, {})", history.size() + 1, sql_literal(to_string(tool)), sql_literal(table)));
+        fmt::format("({}, {}, {})", history.size() + 1, db::quote_literal(to_string(tool)), db::quote_literal(table)));
   };
   look_for(HistoryTool::pgvigil, config.history_table);
   if (config.other_tools) {
@@ -204,7 +200,7 @@ std::string schema_history_sql(const SchemaCatalog& catalog) {
   std::vector<std::string> fields;
   for (const auto& found : catalog.history) {
     if (!is_readable_history(found)) continue;
-    fields.push_back(fmt::format("{}, {}", sql_literal(to_string(found.tool)), rows_sql(found)));
+    fields.push_back(fmt::format("{}, {}", db::quote_literal(to_string(found.tool)), rows_sql(found)));
   }
   if (fields.empty()) return {};
   return fmt::format("SELECT json_build_object(\n  {}\n) AS history", fmt::join(fields, ",\n  "));

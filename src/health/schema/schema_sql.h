@@ -38,7 +38,4 @@ SchemaCatalog parse_schema_catalog(const nlohmann::json& value);
 std::string schema_history_sql(const SchemaCatalog& catalog);
 SchemaHistory parse_schema_history(const nlohmann::json& value);
 
-// 'text' with quotes doubled: for names that are already validated, as a second line of defence.
-std::string sql_literal(std::string_view text);
-
 }  // namespace pgvigil::health
