@@ -12,7 +12,12 @@ namespace pgvigil::alerts {
 namespace {
 
 AlertSeverity severity_of(health::Severity severity) {
-  return severity == health::Severity::critical ? AlertSeverity::critical : AlertSeverity::warning;
+  switch (severity) {
+    case health::Severity::info: return AlertSeverity::info;
+    case health::Severity::warning: return AlertSeverity::warning;
+    case health::Severity::critical: return AlertSeverity::critical;
+  }
+  return AlertSeverity::warning;
 }
 
 std::string alert_name(config::AlertScope scope, std::string_view check) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include "app/reload_diff.h"
@@ -20,6 +21,10 @@ constexpr std::chrono::milliseconds kControlTick{100};
 // refresh a second catches soon enough while sparing a rebuild every tick.
 constexpr std::chrono::seconds kSnapshotRefresh{1};
 constexpr int kHttpThreads = 16;  // a kept-alive connection holds a thread: size for a few LBs
+// Fixed whatever the number of members: each cycle is a few milliseconds of waiting on a server,
+// and a cycle held by a hung server holds one thread until query_timeout.
+constexpr int kHealthThreads = 4;
+constexpr int kBackgroundThreads = 3;
 constexpr std::chrono::seconds kReloadRequestTimeout{30};
 
 }  // namespace
@@ -55,39 +60,87 @@ void Daemon::serve_reload_requests() {
 Daemon::Daemon(config::Config config, std::optional<spdlog::level::level_enum> level_override, const Clock& clock)
     : config_(std::move(config)), level_override_(level_override), clock_(clock) {}
 
-Daemon::~Daemon() { swap_runtime(nullptr); }
+Daemon::~Daemon() { stop_runtime(); }
 
-void Daemon::swap_runtime(std::unique_ptr<Runtime> next) {
-  std::unique_ptr<Runtime> old;
+void Daemon::start_runtime() {
+  health_scheduler_ = std::make_unique<Scheduler>("health", clock_, kHealthThreads);
+  background_scheduler_ = std::make_unique<Scheduler>("work", clock_, kBackgroundThreads);
+  socket_watch_ = std::make_unique<pool::SocketWatch>();
+  ClusterList clusters;
+  for (const auto& cluster : config_.clusters) clusters.push_back(build_cluster(cluster));
+  std::lock_guard lock(runtime_mutex_);
+  clusters_ = std::move(clusters);
+}
+
+void Daemon::stop_runtime() {
+  ClusterList clusters;
   {
     std::lock_guard lock(runtime_mutex_);
-    old = std::exchange(runtime_, nullptr);
+    clusters.swap(clusters_);
+    hidden_.clear();
   }
-  stop_runtime(std::move(old));
-  std::lock_guard lock(runtime_mutex_);
-  runtime_ = std::move(next);
+  stop_clusters(std::move(clusters));
+  socket_watch_.reset();
+  background_scheduler_.reset();
+  health_scheduler_.reset();
+}
+
+void Daemon::stop_clusters(ClusterList clusters) {
+  // Ask every cluster first and cut their I/O, so they wind down together rather than in turn.
+  for (auto& cluster : clusters) cluster->request_stop();
+  clusters.clear();  // waits for their tasks
+}
+
+std::unique_ptr<cluster::ClusterRuntime> Daemon::build_cluster(const config::ClusterConfig& config) {
+  cluster::RuntimeServices services{*health_scheduler_, *background_scheduler_, socket_watch_.get(), clock_,
+                                    actions_.get(), statements_.get()};
+  return std::make_unique<cluster::ClusterRuntime>(config, services, [this] { publish_snapshot(); });
 }
 
 void Daemon::refresh_snapshot_if_due() {
   bool due = false;
+  std::vector<cluster::ClusterRuntime*> clusters;
   {
     std::lock_guard lock(runtime_mutex_);
     due = clock_.now() - last_published_ >= kSnapshotRefresh;
+    for (auto& cluster : clusters_) clusters.push_back(cluster.get());
   }
-  if (due) publish_snapshot();
+  if (!due) return;
+  // Only the main thread changes the list, so these stay valid here.
+  for (auto* cluster : clusters) cluster->refresh(clock_.now());
+  publish_snapshot();
+}
+
+void Daemon::tick_clusters() {
+  std::vector<cluster::ClusterRuntime*> clusters;
+  {
+    std::lock_guard lock(runtime_mutex_);
+    for (auto& cluster : clusters_) clusters.push_back(cluster.get());
+  }
+  for (auto* cluster : clusters) cluster->tick();
+  std::lock_guard lock(runtime_mutex_);
+  const auto shown = std::erase_if(hidden_, [&](const std::string& name) {
+    auto it = std::ranges::find_if(clusters_, [&](const auto& c) { return c->name() == name; });
+    return it == clusters_.end() || (*it)->ready();
+  });
+  if (shown > 0) alerts_due_ = true;
 }
 
 void Daemon::publish_snapshot() {
   std::lock_guard lock(runtime_mutex_);
-  if (!runtime_) return;
+  if (!health_scheduler_) return;
   auto next = std::make_shared<health::Snapshot>();
   next->taken_at = clock_.wall_now();
   next->taken_steady = clock_.now();
   next->version = PGVIGIL_VERSION;
   next->config_reload_ok = last_reload_ok_.load();
-  next->ready = first_cycle_done();
+  if (!ready_latched_) ready_latched_ = first_cycle_done();
+  next->ready = ready_latched_;
   next->live = loops_advancing();
-  for (const auto& cluster : runtime_->clusters) next->clusters.push_back(cluster->snapshot(next->taken_steady));
+  for (const auto& cluster : clusters_) {
+    if (std::ranges::find(hidden_, cluster->name()) != hidden_.end()) continue;
+    next->clusters.push_back(*cluster->snapshot());
+  }
   if (actions_) next->actions = actions_->history();
   if (statements_) next->statements = statements_->view();
   if (alerts_) next->alerts = alerts_->view();
@@ -97,7 +150,9 @@ void Daemon::publish_snapshot() {
   }
   last_published_ = next->taken_steady;
   store_.publish(std::move(next));
-  if (alerts_) alerts_->wake();  // a new snapshot may raise or resolve an alert: judge it now
+  // A new snapshot may raise or resolve an alert: the control loop runs a pass within a tick,
+  // at most one a tick however many members publish.
+  alerts_due_ = true;
 }
 
 void Daemon::apply_logging(const config::Config& config) const {
@@ -106,21 +161,39 @@ void Daemon::apply_logging(const config::Config& config) const {
   configure_logging(config.daemon.log.format, level);
 }
 
-std::unique_ptr<Daemon::Runtime> Daemon::build_runtime(const config::Config& config) {
-  auto runtime = std::make_unique<Runtime>();
-  for (const auto& cluster : config.clusters) {
-    runtime->clusters.push_back(
-        std::make_unique<cluster::ClusterRuntime>(cluster, clock_, [this] { publish_snapshot(); }, actions_.get(),
-                                                  statements_.get()));
+// Only the main thread changes clusters_, so it reads the list here without the lock; the lock is
+// taken to put the new list in place, and clusters are stopped outside it.
+void Daemon::apply_clusters(const config::Config& next) {
+  std::map<std::string, std::unique_ptr<cluster::ClusterRuntime>> added;
+  for (const auto& cluster_config : next.clusters) {
+    auto it = std::ranges::find_if(clusters_, [&](const auto& c) { return c->name() == cluster_config.name; });
+    if (it != clusters_.end()) {
+      (*it)->reconfigure(cluster_config);
+    } else {
+      spdlog::info("cluster={} added: shown once its first cycle is done", cluster_config.name);
+      added[cluster_config.name] = build_cluster(cluster_config);
+    }
   }
-  return runtime;
-}
-
-void Daemon::stop_runtime(std::unique_ptr<Runtime> runtime) {
-  if (!runtime) return;
-  // Ask every cluster first and cut their I/O, so they wind down together rather than in turn.
-  for (auto& cluster : runtime->clusters) cluster->request_stop();
-  runtime->clusters.clear();  // joins
+  ClusterList removed;
+  {
+    std::lock_guard lock(runtime_mutex_);
+    ClusterList list;
+    for (const auto& cluster_config : next.clusters) {
+      if (auto it = added.find(cluster_config.name); it != added.end()) {
+        list.push_back(std::move(it->second));
+        hidden_.push_back(cluster_config.name);
+        continue;
+      }
+      auto it = std::ranges::find_if(clusters_, [&](const auto& c) { return c && c->name() == cluster_config.name; });
+      list.push_back(std::move(*it));
+    }
+    for (auto& cluster : clusters_) {
+      if (cluster) removed.push_back(std::move(cluster));
+    }
+    clusters_ = std::move(list);
+  }
+  for (const auto& cluster : removed) spdlog::info("cluster={} removed", cluster->name());
+  stop_clusters(std::move(removed));
 }
 
 bool Daemon::reload() {
@@ -150,14 +223,11 @@ bool Daemon::reload() {
     spdlog::warn("{} changed; the new value takes effect after a restart", key);
   }
   apply_logging(loaded->config);
-  // The old pools close before the new ones open: a member never sees more than pool.max of our
-  // sessions, even across a reload.
-  swap_runtime(nullptr);  // publishers read config_ only while a runtime exists
+  apply_clusters(loaded->config);
   {
     std::lock_guard lock(runtime_mutex_);
     config_ = std::move(loaded->config);
   }
-  swap_runtime(build_runtime(config_));
   if (alerts_) alerts_->reconfigure(config_, std::move(*targets));
   last_reload_ok_ = true;
   publish_snapshot();  // the new set of clusters and members shows at once
@@ -165,35 +235,30 @@ bool Daemon::reload() {
   return true;
 }
 
-template <typename F>
-static bool all_monitors(const std::vector<std::unique_ptr<cluster::ClusterRuntime>>& clusters, F f) {
-  return std::ranges::all_of(clusters, [&](const auto& c) { return std::ranges::all_of(c->monitors(), f); });
-}
-
 bool Daemon::first_cycle_done() const {
-  return all_monitors(runtime_->clusters, [](const auto& m) { return m->snapshot().checked; });
+  return !clusters_.empty() && std::ranges::all_of(clusters_, [](const auto& c) { return c->ready(); });
 }
 
 bool Daemon::loops_advancing() const {
   const auto now = clock_.now();
-  const auto advancing = [&](const PeriodicWorker* worker) {
+  const auto advancing = [&](const auto* worker) {
     // A loop may be legitimately busy for a connect plus a query past its own interval.
     const auto allowance = 3 * worker->interval() + std::chrono::seconds(10);
     return worker->runs() == 0 || now - worker->last_run_end() < allowance;
   };
   if (alerts_ && !advancing(&alerts_->worker())) return false;
-  return std::ranges::all_of(runtime_->clusters,
-                             [&](const auto& cluster) { return std::ranges::all_of(cluster->workers(), advancing); });
+  return std::ranges::all_of(clusters_, [&](const auto& cluster) {
+    return std::ranges::all_of(cluster->workers(), [&](const ScheduledTask* task) { return advancing(task); });
+  });
 }
 
 std::string Daemon::status_line() const {
   int up = 0;
   int total = 0;
-  for (const auto& cluster : runtime_->clusters) {
-    for (const auto& monitor : cluster->monitors()) {
-      ++total;
-      if (monitor->snapshot().reachable) ++up;
-    }
+  for (const auto& cluster : clusters_) {
+    const auto [cluster_up, cluster_total] = cluster->members_up();
+    up += cluster_up;
+    total += cluster_total;
   }
   return fmt::format("{} of {} members up", up, total);
 }
@@ -212,7 +277,7 @@ int Daemon::run() {
   alerts_ = std::make_unique<alerts::AlertEngine>(config_, std::move(*targets), [this] { return store_.current(); },
                                                   clock_);
   actions_->add_listener([engine = alerts_.get()](const queries::ActionRecord& record) { engine->on_action(record); });
-  swap_runtime(build_runtime(config_));
+  start_runtime();
   metrics_ = std::make_unique<metrics::MetricsEndpoint>([this] { return store_.current(); }, clock_);
   http::Hooks hooks;
   hooks.snapshot = [this] { return store_.current(); };
@@ -221,7 +286,7 @@ int Daemon::run() {
   auto server = http::HttpServer::start(config_.http, std::move(hooks), kHttpThreads);
   if (!server) {
     spdlog::critical("cannot serve HTTP on {}: {}", config_.http.listen, server.error());
-    swap_runtime(nullptr);
+    stop_runtime();
     return kExitFailure;
   }
   http_ = std::move(*server);
@@ -243,7 +308,9 @@ int Daemon::run() {
       notifier_.ready();
     }
     serve_reload_requests();
+    tick_clusters();            // swaps in members rebuilt by a reload once they are checked
     refresh_snapshot_if_due();  // keeps liveness and staleness current even when no cycle finishes
+    if (alerts_ && alerts_due_.exchange(false)) alerts_->wake();
     bool ready_now = false;
     std::string status;
     {
@@ -270,7 +337,7 @@ int Daemon::run() {
   notifier_.status("stopping");
   http_->stop();  // no new requests; in-flight ones finish on the current snapshot
   serve_reload_requests();
-  swap_runtime(nullptr);
+  stop_runtime();
   alerts_.reset();  // what is not delivered yet stays in the spool for the next start
   spdlog::info("stopped");
   spdlog::default_logger()->flush();
@@ -283,7 +350,7 @@ namespace pgvigil::app {
 
 int Daemon::run_once() {
   apply_logging(config_);
-  swap_runtime(build_runtime(config_));
+  start_runtime();
   // Every wait inside a cycle is bounded; this bounds the whole (a hung server, a slow pool).
   std::chrono::milliseconds limit{0};
   for (const auto& c : config_.clusters) {
@@ -302,7 +369,7 @@ int Daemon::run_once() {
   publish_snapshot();
   const auto snapshot = store_.current();
   std::cout << http::health_json(*snapshot) << std::endl;
-  swap_runtime(nullptr);
+  stop_runtime();
   switch (snapshot->status()) {
     case health::Status::healthy: return 0;
     case health::Status::degraded: return 1;

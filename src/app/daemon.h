@@ -23,7 +23,9 @@
 #include "metrics/metrics_endpoint.h"
 #include "queries/action_journal.h"
 #include "queries/interval_journal.h"
+#include "pool/socket_watch.h"
 #include "util/clock.h"
+#include "util/scheduler.h"
 
 namespace pgvigil::app {
 
@@ -38,7 +40,8 @@ class Daemon {
   // 0 healthy, 1 degraded, 2 unhealthy.
   int run_once();
 
-  // Validates the file again and swaps it in; on any error keeps the running config.
+  // Validates the file again and applies it cluster by cluster and member by member (a hitless
+  // reload: see cluster/cluster_runtime.h); on any error keeps the running config.
   bool reload();
   bool last_reload_successful() const { return last_reload_ok_.load(); }
 
@@ -46,20 +49,20 @@ class Daemon {
   health::SnapshotPtr snapshot() const { return store_.current(); }
 
  private:
-  // Everything built from one config; replaced whole on reload.
-  struct Runtime {
-    std::vector<std::unique_ptr<cluster::ClusterRuntime>> clusters;
-  };
+  using ClusterList = std::vector<std::unique_ptr<cluster::ClusterRuntime>>;
 
-  std::unique_ptr<Runtime> build_runtime(const config::Config& config);
-  void swap_runtime(std::unique_ptr<Runtime> next);
+  void start_runtime();   // the schedulers, the socket watch and a runtime per cluster
+  void stop_runtime();    // every cluster, then the schedulers
+  std::unique_ptr<cluster::ClusterRuntime> build_cluster(const config::ClusterConfig& config);
+  void apply_clusters(const config::Config& next);  // the reload's diff, cluster by cluster
+  static void stop_clusters(ClusterList clusters);
   void publish_snapshot();
   void refresh_snapshot_if_due();
-  static void stop_runtime(std::unique_ptr<Runtime> runtime);
+  void tick_clusters();
   void apply_logging(const config::Config& config) const;
-  bool first_cycle_done() const;
-  bool loops_advancing() const;
-  std::string status_line() const;
+  bool first_cycle_done() const;  // with runtime_mutex_ held
+  bool loops_advancing() const;   // with runtime_mutex_ held
+  std::string status_line() const;  // with runtime_mutex_ held
 
   config::Config config_;
   std::optional<spdlog::level::level_enum> level_override_;
@@ -86,11 +89,19 @@ class Daemon {
   // re-notifies an alert); made by run() only. After actions_: its listener points here.
   std::unique_ptr<alerts::AlertEngine> alerts_;
   std::unique_ptr<http::HttpServer> http_;
-  // Workers publish while the main thread swaps runtimes: the pointer is guarded, and never held
-  // while a runtime is built or stopped (stopping joins threads that may be waiting for it).
+  // Periodic database work of every member runs on these two fixed sets of threads, whatever the
+  // number of members: health cycles on their own, so that nothing else delays them.
+  std::unique_ptr<Scheduler> health_scheduler_;
+  std::unique_ptr<Scheduler> background_scheduler_;
+  std::unique_ptr<pool::SocketWatch> socket_watch_;
+  // Workers publish while the main thread changes the list: it is guarded, and the lock is never
+  // held while a cluster is stopped (stopping waits for tasks that may be publishing).
   mutable std::mutex runtime_mutex_;
-  std::unique_ptr<Runtime> runtime_;
-  SteadyTime last_published_{};  // guarded by runtime_mutex_
+  ClusterList clusters_;                 // config order
+  std::vector<std::string> hidden_;      // added by a reload, shown once their first cycle is done
+  bool ready_latched_ = false;           // guarded by runtime_mutex_: ready stays ready
+  SteadyTime last_published_{};          // guarded by runtime_mutex_
+  std::atomic<bool> alerts_due_{false};  // a snapshot was published since the last alert pass
 };
 
 }  // namespace pgvigil::app

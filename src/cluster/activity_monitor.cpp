@@ -18,18 +18,20 @@ std::string_view verb(CancelAction action) { return action == CancelAction::term
 
 }  // namespace
 
-ActivityMonitor::ActivityMonitor(const config::ClusterConfig& cluster, const config::MemberConfig& member,
-                                 pool::PoolManager& pools, queries::ClusterCancelPolicy& policy,
-                                 queries::ActionJournal& journal, const Clock& clock)
-    : cluster_(cluster.name), member_(member.name), timeout_(cluster.health.query_timeout), pools_(pools),
-      policy_(policy), journal_(journal), clock_(clock) {
-  worker_ = std::make_unique<PeriodicWorker>("act-" + member_, clock_, cluster.queries.activity_interval,
-                                             [this](std::stop_token stop) { poll(stop); });
+ActivityMonitor::ActivityMonitor(const MemberContext& context, Scheduler& scheduler,
+                                 queries::ClusterCancelPolicy& policy, queries::ActionJournal& journal)
+    : cluster_(context.cluster), member_(context.member), plan_(context.plan),
+      timeout_(context.plan.current()->config.health.query_timeout), pool_(context.pool), policy_(policy),
+      journal_(journal), clock_(context.clock) {
+  task_ = scheduler.every("act-" + member_, plan_.current()->config.queries.activity_interval,
+                          [this](std::stop_token stop) { poll(stop); });
+  task_->start();
 }
 
 void ActivityMonitor::poll(std::stop_token stop) {
   if (stop.stop_requested()) return;
-  auto lease = pools_.pool(member_)->acquire();
+  timeout_ = plan_.current()->config.health.query_timeout;
+  auto lease = pool_.acquire();
   if (!lease) return report_problem("no session: " + lease.error().to_string());
   auto result = (*lease)->query_prepared(queries::kActivitySql, timeout_);
   if (!result) return report_problem(result.error().to_string());
@@ -58,7 +60,7 @@ std::vector<ActionRecord> ActivityMonitor::act(db::Connection& session, std::vec
   for (auto& decision : decisions) {
     records.push_back(ActionRecord{.cluster = cluster_, .member = member_, .decision = std::move(decision)});
   }
-  const auto max_query_length = policy_.rules().max_query_length();
+  const auto max_query_length = policy_.max_query_length();
   // Every tree before any signal: a cancel earlier in the round would change the trees after it.
   for (auto& record : records) {
     if (!queries::is_attempt(record.decision)) continue;

@@ -1,5 +1,5 @@
-// The runaway-session canceller on one member, on its own thread ("act-<member>") every
-// queries.activity_interval: one statement reads pg_stat_activity (queries/activity_sql.h), the
+// The runaway-session canceller on one member, a task of the background scheduler
+// ("act-<member>") every queries.activity_interval: one statement reads pg_stat_activity (queries/activity_sql.h), the
 // cluster's policy decides (queries/cluster_cancel_policy.h), and for each attempt the monitor
 // captures the blocking tree and then, in enforce mode, sends the signal. Every decision worth
 // recording goes to the daemon's ActionJournal. Runs on primaries and replicas alike: a runaway
@@ -16,22 +16,22 @@
 #include <string>
 #include <vector>
 
-#include "config/config.h"
-#include "pool/pool_manager.h"
+#include "cluster/member_context.h"
 #include "queries/action_journal.h"
 #include "queries/cluster_cancel_policy.h"
-#include "util/periodic_worker.h"
+#include "util/scheduler.h"
 
 namespace pgvigil::cluster {
 
 class ActivityMonitor {
  public:
-  ActivityMonitor(const config::ClusterConfig& cluster, const config::MemberConfig& member, pool::PoolManager& pools,
-                  queries::ClusterCancelPolicy& policy, queries::ActionJournal& journal, const Clock& clock);
+  ActivityMonitor(const MemberContext& context, Scheduler& scheduler, queries::ClusterCancelPolicy& policy,
+                  queries::ActionJournal& journal);
 
   const std::string& name() const { return member_; }
-  const PeriodicWorker& worker() const { return *worker_; }
-  void request_stop() { worker_->request_stop(); }
+  const ScheduledTask& worker() const { return *task_; }
+  void request_stop() { task_->request_stop(); }
+  void set_interval(std::chrono::nanoseconds interval) { task_->set_interval(interval); }
 
  private:
   void poll(std::stop_token stop);
@@ -41,8 +41,9 @@ class ActivityMonitor {
 
   const std::string cluster_;
   const std::string member_;
-  const db::Millis timeout_;
-  pool::PoolManager& pools_;
+  const PlanBoard& plan_;
+  db::Millis timeout_;  // health.query_timeout of the plan of the poll in progress
+  pool::ConnectionPool& pool_;
   queries::ClusterCancelPolicy& policy_;
   queries::ActionJournal& journal_;
   const Clock& clock_;
@@ -51,7 +52,7 @@ class ActivityMonitor {
   queries::CancelTracker tracker_;
   std::string last_problem_;
 
-  std::unique_ptr<PeriodicWorker> worker_;  // last: its thread uses everything above
+  std::unique_ptr<ScheduledTask> task_;  // last: its runs use everything above
 };
 
 }  // namespace pgvigil::cluster

@@ -26,22 +26,16 @@ bool definitive(const db::Error& error) {
 
 }  // namespace
 
-MemberMonitor::MemberMonitor(const config::ClusterConfig& cluster, const config::MemberConfig& member,
-                             pool::PoolManager& pools, const Clock& clock, std::function<void()> on_publish,
-                             const queries::StatementsAvailability* statements)
-    : cluster_(cluster.name), member_(member.name), health_(cluster.health),
-      regular_query_(health::build_cycle_query(cluster.health, false)),
-      with_costly_query_(health::build_cycle_query(cluster.health, true)), schema_(cluster.schema),
-      schema_catalog_sql_(cluster.schema ? health::schema_catalog_sql(*cluster.schema) : std::string()),
-      pools_(pools), clock_(clock),
-      on_publish_(std::move(on_publish)), statements_(statements),
-      damper_(cluster.health.fail_after, cluster.health.recover_after) {
-  snapshot_.name = member_;
-  if (auto it = health_.checks.find("write_probe"); it != health_.checks.end() && it->second.enabled) {
-    heartbeat_table_ = it->second.table;
-  }
-  worker_ = std::make_unique<PeriodicWorker>("mon-" + member_, clock_, cluster.health.interval,
-                                             [this](std::stop_token stop) { cycle(stop); });
+MemberMonitor::MemberMonitor(MemberContext context, Scheduler& scheduler, std::function<void()> on_publish,
+                             const queries::StatementsAvailability* statements, Service service)
+    : ctx_(std::move(context)), on_publish_(std::move(on_publish)), statements_(statements),
+      damper_(1, 1), in_service_(service == Service::in_service) {
+  const auto plan = ctx_.plan.current();
+  damper_.set_thresholds(plan->config.health.fail_after, plan->config.health.recover_after);
+  snapshot_.name = ctx_.member;
+  task_ = scheduler.every("mon-" + ctx_.member, plan->config.health.interval,
+                          [this](std::stop_token stop) { cycle(stop); });
+  task_->start();
 }
 
 health::MemberSnapshot MemberMonitor::snapshot() const {
@@ -50,24 +44,46 @@ health::MemberSnapshot MemberMonitor::snapshot() const {
     std::lock_guard lock(mutex_);
     copy = snapshot_;
   }
-  copy.cycle_overruns = worker_->overruns();
+  copy.cycle_overruns = task_->overruns();
   return copy;
 }
 
-std::optional<health::Lsn> MemberMonitor::read_primary_lsn() {
-  auto lease = pools_.acquire_primary();
+bool MemberMonitor::in_service() const {
+  std::lock_guard lock(mutex_);
+  return in_service_;
+}
+
+void MemberMonitor::enter_service() {
+  health::MemberSnapshot last;
+  {
+    std::lock_guard lock(mutex_);
+    in_service_ = true;
+    last = snapshot_;
+  }
+  if (!last.checked) return;
+  if (last.reachable) {
+    ctx_.cluster_pools.report_role(pool::RoleReport{ctx_.member, true, last.role == health::MemberRole::replica,
+                                                    last.timeline, last.system_identifier});
+  } else {
+    ctx_.cluster_pools.report_unreachable(ctx_.member);
+  }
+}
+
+std::optional<health::Lsn> MemberMonitor::read_primary_lsn(const ClusterPlan& plan) {
+  auto lease = ctx_.cluster_pools.acquire_primary(pool::Purpose::health);
   if (!lease) return std::nullopt;
-  auto result =
-      (*lease)->query_prepared("SELECT pg_catalog.pg_current_wal_lsn()::text AS lsn", health_.query_timeout);
+  auto result = (*lease)->query_prepared("SELECT pg_catalog.pg_current_wal_lsn()::text AS lsn",
+                                         plan.config.health.query_timeout);
   if (!result) return std::nullopt;
   return health::parse_lsn(result->get(0, "lsn").value_or(""));
 }
 
-std::expected<void, db::Error> MemberMonitor::read_member(db::Connection& session, bool costly_due,
-                                                         health::Observations& obs) {
+std::expected<void, db::Error> MemberMonitor::read_member(const ClusterPlan& plan, db::Connection& session,
+                                                         bool costly_due, health::Observations& obs) {
+  const auto timeout = plan.config.health.query_timeout;
   if (costly_due) {
     const auto sent = std::chrono::steady_clock::now();
-    auto both = session.query_prepared(with_costly_query_, health_.query_timeout);
+    auto both = session.query_prepared(plan.with_costly_query, timeout);
     if (both) {
       const double round_trip = seconds_since(sent);
       health::read_cycle_row(*both, obs);
@@ -80,10 +96,11 @@ std::expected<void, db::Error> MemberMonitor::read_member(db::Connection& sessio
       return {};
     }
     if (!session.is_open()) return std::unexpected(both.error());
-    spdlog::warn("cluster={} member={} costly checks failed: {}", cluster_, member_, both.error().to_string());
+    spdlog::warn("cluster={} member={} costly checks failed: {}", ctx_.cluster, ctx_.member,
+                 both.error().to_string());
   }
   const auto sent = std::chrono::steady_clock::now();
-  auto regular = session.query_prepared(regular_query_, health_.query_timeout);
+  auto regular = session.query_prepared(plan.regular_query, timeout);
   if (!regular) return std::unexpected(regular.error());
   obs.latency_seconds = seconds_since(sent);
   last_regular_seconds_ = obs.latency_seconds;
@@ -100,30 +117,32 @@ void MemberMonitor::keep_costly(const health::Observations& fresh) {
   costly_.database_size_bytes = fresh.database_size_bytes;
 }
 
-bool MemberMonitor::run_schema(db::Connection& connection, SteadyTime started) {
+bool MemberMonitor::run_schema(const ClusterPlan& plan, db::Connection& connection, SteadyTime started) {
+  const auto& schema = *plan.config.schema;
   const auto sent = std::chrono::steady_clock::now();
-  auto read = read_schema(connection, schema_catalog_sql_, health_.query_timeout);
+  auto read = read_schema(connection, plan.schema_catalog_sql, plan.config.health.query_timeout);
   if (!read) {
     // A migration holding a lock on a history table, or a blip: try again next cycle, a few
     // times, before reporting it.
     constexpr int kRetries = 3;
     if (read.error().retryable && ++schema_failures_ < kRetries) return false;
-    spdlog::warn("cluster={} member={} schema check failed: {}", cluster_, member_, read.error().to_string());
+    spdlog::warn("cluster={} member={} schema check failed: {}", ctx_.cluster, ctx_.member,
+                 read.error().to_string());
     health::SchemaObservation failed;
     failed.query_error = read.error().to_string();
     schema_obs_ = std::move(failed);
     schema_failures_ = 0;
-    next_schema_ = started + schema_->interval;
+    next_schema_ = started + schema.interval;
     return false;
   }
   schema_seconds_ = seconds_since(sent);
   schema_failures_ = 0;
-  next_schema_ = started + schema_->interval;
+  next_schema_ = started + schema.interval;
   if (read->history.alembic_versions != alembic_versions_) {
     alembic_versions_ = read->history.alembic_versions;
     const std::string versions =
         alembic_versions_.empty() ? std::string("none") : fmt::format("{}", fmt::join(alembic_versions_, ","));
-    spdlog::info("cluster={} member={} alembic version {}", cluster_, member_, versions);
+    spdlog::info("cluster={} member={} alembic version {}", ctx_.cluster, ctx_.member, versions);
   }
   schema_obs_ = std::move(*read);
   return true;
@@ -131,25 +150,34 @@ bool MemberMonitor::run_schema(db::Connection& connection, SteadyTime started) {
 
 void MemberMonitor::cycle(std::stop_token stop) {
   if (stop.stop_requested()) return;
-  const auto started = clock_.now();
+  const auto started = ctx_.clock.now();
+  const PlanPtr plan = ctx_.plan.current();
+  const auto& health_config = plan->config.health;
+  const auto& schema = plan->config.schema;
+  damper_.set_thresholds(health_config.fail_after, health_config.recover_after);
   health::Observations obs;
   // Read the primary's position before the replica's, so a replica that has caught up reads as
   // zero lag rather than as the primary's writes since.
-  if (last_role_ == health::MemberRole::replica) obs.primary_lsn = read_primary_lsn();
+  if (last_role_ == health::MemberRole::replica) obs.primary_lsn = read_primary_lsn(*plan);
 
-  auto lease = pools_.pool(member_)->acquire();
-  if (!lease) return mark_down(lease.error(), started);
+  auto lease = ctx_.pool.acquire(pool::Purpose::health);
+  if (!lease) {
+    if (lease.error().monitor_side) return delayed_by_monitor(lease.error(), started);
+    return mark_down(lease.error(), started);
+  }
   const bool costly_due = started >= next_costly_;
-  if (costly_due) next_costly_ = started + health_.slow_checks_interval;
-  if (auto read = read_member(**lease, costly_due, obs); !read) return mark_down(read.error(), started);
-  if (heartbeat_table_ && (*lease)->is_open()) {
-    run_write_probe(**lease, *heartbeat_table_, member_, obs.role.in_recovery, health_.query_timeout, obs);
+  if (costly_due) next_costly_ = started + health_config.slow_checks_interval;
+  if (auto read = read_member(*plan, **lease, costly_due, obs); !read) return mark_down(read.error(), started);
+  if (plan->heartbeat_table && (*lease)->is_open()) {
+    run_write_probe(**lease, *plan->heartbeat_table, ctx_.member, obs.role.in_recovery, health_config.query_timeout,
+                    obs);
   }
   // Replicas are physical copies of the primary's schema: the check runs on the primary only.
-  const bool schema_ran = schema_ && !obs.role.in_recovery && started >= next_schema_ && (*lease)->is_open() &&
-                          run_schema(**lease, started);
+  if (!schema) forget_schema();
+  const bool schema_ran = schema && !obs.role.in_recovery && started >= next_schema_ && (*lease)->is_open() &&
+                          run_schema(*plan, **lease, started);
   lease = std::unexpected(db::Error{});  // give the session back before judging
-  if (schema_ran) read_migration_files(*schema_, *schema_obs_);
+  if (schema_ran) read_migration_files(*schema, *schema_obs_);
   if (obs.role.in_recovery) forget_schema();  // and a promotion runs it at once
   obs.blocking = costly_.blocking;
   obs.wraparound = costly_.wraparound;
@@ -168,7 +196,10 @@ void MemberMonitor::cycle(std::stop_token stop) {
   }
 
   const auto& role = obs.role;
-  pools_.report_role(pool::RoleReport{member_, true, role.in_recovery, role.timeline, role.system_identifier});
+  if (in_service()) {
+    ctx_.cluster_pools.report_role(
+        pool::RoleReport{ctx_.member, true, role.in_recovery, role.timeline, role.system_identifier});
+  }
   last_role_ = role.in_recovery ? health::MemberRole::replica : health::MemberRole::primary;
   if (role.in_recovery) {
     obs.caught_up_at = caught_up_at_;
@@ -177,14 +208,15 @@ void MemberMonitor::cycle(std::stop_token stop) {
     caught_up_at_.reset();
   }
 
-  auto evaluation = health::evaluate_checks(obs, health_);
-  if (const auto problem = statements_ ? statements_->problem(member_) : std::nullopt) {
+  auto evaluation = health::evaluate_checks(obs, health_config);
+  const bool sampled = statements_ != nullptr && plan->config.queries.statements;
+  if (const auto problem = sampled ? statements_->problem(ctx_.member) : std::nullopt) {
     evaluation.add(queries::statements_reason(*problem), queries::statements_fix(*problem));
   }
   std::optional<int> schema_problems;
-  if (schema_ && schema_obs_) schema_problems = health::evaluate_schema(*schema_obs_, *schema_, evaluation);
+  if (schema && schema_obs_) schema_problems = health::evaluate_schema(*schema_obs_, *schema, evaluation);
   health::MemberSnapshot next;
-  next.name = member_;
+  next.name = ctx_.member;
   next.reachable = true;
   next.role = last_role_;
   next.status = damper_.update(evaluation.status);
@@ -226,12 +258,12 @@ void MemberMonitor::forget_schema() {
 }
 
 void MemberMonitor::mark_down(const db::Error& error, SteadyTime started) {
-  pools_.report_unreachable(member_);
+  if (in_service()) ctx_.cluster_pools.report_unreachable(ctx_.member);
   caught_up_at_.reset();  // what comes back may be another server's data (a restore, a rebuild)
   last_regular_seconds_.reset();  // says nothing of the server that comes back
   forget_schema();                // and the server that comes back is checked at once
   health::MemberSnapshot next;
-  next.name = member_;
+  next.name = ctx_.member;
   next.reachable = false;
   next.role = last_role_;  // the last role known, for people; probes look at reachable
   next.error = error.to_string();
@@ -242,14 +274,43 @@ void MemberMonitor::mark_down(const db::Error& error, SteadyTime started) {
   publish(std::move(next), started);
 }
 
-void MemberMonitor::publish(health::MemberSnapshot next, SteadyTime started) {
-  const auto now = clock_.now();
+void MemberMonitor::delayed_by_monitor(const db::Error& error, SteadyTime started) {
+  // Nothing was learnt of the server: the last verdict stands, with the reason it was not renewed.
+  health::MemberSnapshot next;
+  {
+    std::lock_guard lock(mutex_);
+    next = snapshot_;
+  }
+  if (!next.checked) return;  // no verdict yet to stand on: the next cycle tries again
+  std::erase_if(next.reasons, [](const health::Reason& r) { return r.check == kMonitorCheck; });
+  next.reasons.push_back(health::Reason{std::string(kMonitorCheck), health::Severity::info, "pool_exhausted",
+                                        "a free session", "check delayed by the monitor: " + error.message, 0});
+  spdlog::debug("cluster={} member={} health cycle delayed: {}", ctx_.cluster, ctx_.member, error.message);
+  publish(std::move(next), started, Renewal::kept);
+}
+
+void MemberMonitor::publish(health::MemberSnapshot next, SteadyTime started, Renewal renewal) {
+  const auto now = ctx_.clock.now();
+  const auto delay = task_->last_delay();
+  const auto plan = ctx_.plan.current();
+  const auto late = std::max<std::chrono::nanoseconds>(plan->config.health.interval / 5, std::chrono::milliseconds(500));
+  if (renewal == Renewal::fresh) {
+    std::erase_if(next.reasons, [](const health::Reason& r) { return r.check == kMonitorCheck; });
+    if (delay > late) {
+      next.reasons.push_back(health::Reason{std::string(kMonitorCheck), health::Severity::info, "cycle_delayed",
+                                            fmt::format("{:.3f}s", std::chrono::duration<double>(late).count()),
+                                            fmt::format("check started {:.3f}s late: the monitor is saturated",
+                                                        std::chrono::duration<double>(delay).count()),
+                                            std::chrono::duration<double>(delay).count()});
+    }
+  }
   next.checked = true;
-  next.checked_at = clock_.wall_now();
+  next.checked_at = ctx_.clock.wall_now();
   next.checked_steady = now;
-  next.pool = pools_.pool(member_)->stats();
+  next.pool = ctx_.pool.stats();
   next.cycles = ++cycles_;
   next.last_cycle_seconds = seconds_between(started, now);
+  next.cycle_delay_seconds = std::chrono::duration<double>(delay).count();
   // Keyed on what a person would call a change: reachability, role, status and error.
   std::string summary = next.reachable ? fmt::format("up as {}, {}", health::to_string(next.role),
                                                      health::to_string(next.status))
@@ -258,18 +319,20 @@ void MemberMonitor::publish(health::MemberSnapshot next, SteadyTime started) {
     if (next.reachable) {
       std::string why;
       for (const auto& r : next.reasons) why += fmt::format("; {}: {}", r.check, r.message);
-      spdlog::info("cluster={} member={} {} ({:.1f} ms){}", cluster_, member_, summary, next.latency_ms, why);
+      spdlog::info("cluster={} member={} {} ({:.1f} ms){}", ctx_.cluster, ctx_.member, summary, next.latency_ms, why);
     } else {
-      spdlog::warn("cluster={} member={} {}{}", cluster_, member_, summary,
+      spdlog::warn("cluster={} member={} {}{}", ctx_.cluster, ctx_.member, summary,
                    next.recommendations.empty() ? "" : "; " + next.recommendations.front());
     }
     last_logged_ = std::move(summary);
   }
+  bool publishing = false;
   {
     std::lock_guard lock(mutex_);
     snapshot_ = std::move(next);
+    publishing = in_service_;
   }
-  if (on_publish_) on_publish_();
+  if (publishing && on_publish_) on_publish_();
 }
 
 }  // namespace pgvigil::cluster

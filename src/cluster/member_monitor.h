@@ -1,5 +1,5 @@
-// The health cycle of one member, on its own thread every health.interval: through the member's
-// pool, one prepared statement for the regular checks or, every slow_checks_interval, one for the
+// The health cycle of one member, a task of the health scheduler every health.interval: through
+// the member's pool (a session reserved for it whenever pool.max allows), one prepared statement for the regular checks or, every slow_checks_interval, one for the
 // regular and the costly ones together (a replica first reads the primary's WAL position on the
 // primary); the answers are judged (health/checks), damped against flapping and published as a
 // MemberSnapshot. The role it reads feeds the cluster's topology. wake() asks for a cycle now
@@ -9,7 +9,11 @@
 // schema section, a primary also runs the schema check when it is due (schema.interval): one or
 // two statements of its own on the cycle's connection, then the migrations directory once the
 // connection is given back; its last answer is judged every cycle until the next run.
-// snapshot() is thread-safe.
+// Only evidence from the server or the network changes the verdict: when the daemon itself keeps
+// the cycle from running (no free session of its own, a cycle that started late) the last verdict
+// stands and an `info` reason of check `monitor` says why.
+// A member being rebuilt after a reload runs out of service: it reports no role and publishes to
+// no one until its ClusterRuntime puts it in service. snapshot() is thread-safe.
 #pragma once
 
 #include <expected>
@@ -18,49 +22,52 @@
 #include <mutex>
 #include <optional>
 
-#include "config/config.h"
+#include "cluster/member_context.h"
 #include "health/flap_damper.h"
 #include "health/observations.h"
 #include "health/schema/schema_observation.h"
 #include "health/snapshot.h"
-#include "pool/pool_manager.h"
 #include "queries/statements_availability.h"
-#include "util/periodic_worker.h"
+#include "util/scheduler.h"
 
 namespace pgvigil::cluster {
 
+// The check name of the reasons that say the daemon, not the server, held a cycle back.
+inline constexpr std::string_view kMonitorCheck = "monitor";
+
 class MemberMonitor {
  public:
-  MemberMonitor(const config::ClusterConfig& cluster, const config::MemberConfig& member, pool::PoolManager& pools,
-                const Clock& clock, std::function<void()> on_publish,
-                const queries::StatementsAvailability* statements = nullptr);
+  enum class Service { in_service, out_of_service };
+
+  MemberMonitor(MemberContext context, Scheduler& scheduler, std::function<void()> on_publish,
+                const queries::StatementsAvailability* statements = nullptr, Service service = Service::in_service);
 
   health::MemberSnapshot snapshot() const;  // only once the constructor has returned
-  const std::string& name() const { return member_; }
-  const PeriodicWorker& worker() const { return *worker_; }
-  void wake() { worker_->wake(); }
-  void request_stop() { worker_->request_stop(); }
+  const std::string& name() const { return ctx_.member; }
+  const ScheduledTask& worker() const { return *task_; }
+  void wake() { task_->wake(); }
+  void request_stop() { task_->request_stop(); }
+  void set_interval(std::chrono::nanoseconds interval) { task_->set_interval(interval); }
+  // Puts a member built beside the one in service into service: from now on it reports its role
+  // (at once, from its last cycle) and publishes.
+  void enter_service();
 
  private:
   void cycle(std::stop_token stop);
-  std::optional<health::Lsn> read_primary_lsn();
-  std::expected<void, db::Error> read_member(db::Connection& session, bool costly_due, health::Observations& obs);
+  std::optional<health::Lsn> read_primary_lsn(const ClusterPlan& plan);
+  std::expected<void, db::Error> read_member(const ClusterPlan& plan, db::Connection& session, bool costly_due,
+                                             health::Observations& obs);
   void keep_costly(const health::Observations& fresh);
-  bool run_schema(db::Connection& connection, SteadyTime started);
+  bool run_schema(const ClusterPlan& plan, db::Connection& connection, SteadyTime started);
   void forget_schema();  // a replica, or a server that went away, has no schema result
   void mark_down(const db::Error& error, SteadyTime started);
-  void publish(health::MemberSnapshot next, SteadyTime started);
+  void delayed_by_monitor(const db::Error& error, SteadyTime started);
+  // fresh: the server answered (or failed) in this cycle; kept: the last verdict carried over.
+  enum class Renewal { fresh, kept };
+  void publish(health::MemberSnapshot next, SteadyTime started, Renewal renewal = Renewal::fresh);
+  bool in_service() const;
 
-  const std::string cluster_;
-  const std::string member_;
-  const config::HealthConfig health_;
-  const std::string regular_query_;
-  const std::string with_costly_query_;  // the regular checks and the costly ones
-  std::optional<std::string> heartbeat_table_;  // set when write_probe is enabled
-  const std::optional<config::SchemaConfig> schema_;
-  const std::string schema_catalog_sql_;  // empty without a schema section
-  pool::PoolManager& pools_;
-  const Clock& clock_;
+  const MemberContext ctx_;
   const std::function<void()> on_publish_;
   const queries::StatementsAvailability* statements_;  // null: pg_stat_statements is not sampled
 
@@ -82,7 +89,8 @@ class MemberMonitor {
 
   mutable std::mutex mutex_;
   health::MemberSnapshot snapshot_;
-  std::unique_ptr<PeriodicWorker> worker_;  // last: its thread uses everything above
+  bool in_service_;  // guarded by mutex_
+  std::unique_ptr<ScheduledTask> task_;  // last: its runs use everything above
 };
 
 }  // namespace pgvigil::cluster

@@ -24,19 +24,24 @@ bool names_missing(const queries::Selection& selection, const queries::Statement
 
 }  // namespace
 
-StatementsMonitor::StatementsMonitor(const config::ClusterConfig& cluster, const config::MemberConfig& member,
-                                     pool::PoolManager& pools, const Clock& clock, queries::IntervalJournal& journal,
-                                     queries::StatementsAvailability& availability, std::function<void()> on_record)
-    : cluster_(cluster.name), member_(member.name), queries_(cluster.queries), timeout_(cluster.health.query_timeout),
-      pools_(pools), clock_(clock), journal_(journal), availability_(availability), on_record_(std::move(on_record)),
-      labels_(static_cast<std::size_t>(cluster.queries.max_query_length)) {
-  worker_ = std::make_unique<PeriodicWorker>("stm-" + member_, clock_, cluster.queries.statements_interval,
-                                             [this](std::stop_token stop) { run(stop); });
+StatementsMonitor::StatementsMonitor(const MemberContext& context, Scheduler& scheduler,
+                                     queries::IntervalJournal& journal, queries::StatementsAvailability& availability,
+                                     std::function<void()> on_record)
+    : cluster_(context.cluster), member_(context.member), plan_(context.plan),
+      timeout_(context.plan.current()->config.health.query_timeout), pool_(context.pool), clock_(context.clock),
+      journal_(journal), availability_(availability), on_record_(std::move(on_record)),
+      labels_(static_cast<std::size_t>(context.plan.current()->config.queries.max_query_length)) {
+  task_ = scheduler.every("stm-" + member_, plan_.current()->config.queries.statements_interval,
+                          [this](std::stop_token stop) { run(stop); });
+  task_->start();
 }
 
 void StatementsMonitor::run(std::stop_token stop) {
   if (stop.stop_requested()) return;
-  auto lease = pools_.pool(member_)->acquire();
+  const PlanPtr plan = plan_.current();
+  const config::QueriesConfig& queries_ = plan->config.queries;
+  timeout_ = plan->config.health.query_timeout;
+  auto lease = pool_.acquire();
   if (!lease) return;  // the health cycle reports an unreachable member; the next sample diffs from the last
   if (!read(**lease)) return;
   const WallTime recorded_at = clock_.wall_now();
@@ -158,7 +163,7 @@ void StatementsMonitor::note(std::string state, bool trouble) {
     spdlog::warn("cluster={} member={} {}; statement statistics are paused", cluster_, member_, state);
   } else {
     spdlog::info("cluster={} member={} {} every {}s", cluster_, member_, state,
-                 std::chrono::duration<double>(queries_.statements_interval).count());
+                 std::chrono::duration<double>(plan_.current()->config.queries.statements_interval).count());
   }
   last_state_ = std::move(state);
 }

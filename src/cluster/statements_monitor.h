@@ -1,4 +1,5 @@
-// The statement statistics of one member, on their own thread every queries.statements_interval:
+// The statement statistics of one member, a task of the background scheduler every
+// queries.statements_interval (the cluster's plan in force, read at each run):
 // through the member's pool (one lease per run), checks that pg_stat_statements can be read,
 // samples every entry, and diffs the sample against the previous one. The first sample only
 // primes; each later one becomes an interval report (the slow and the heaviest statements with
@@ -16,8 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "config/config.h"
-#include "pool/pool_manager.h"
+#include "cluster/member_context.h"
 #include "queries/interval_journal.h"
 #include "queries/statement_labels.h"
 #include "queries/statement_reader.h"
@@ -26,20 +26,20 @@
 #include "queries/statements_availability.h"
 #include "queries/table_stats.h"
 #include "util/clock.h"
-#include "util/periodic_worker.h"
+#include "util/scheduler.h"
 
 namespace pgvigil::cluster {
 
 class StatementsMonitor {
  public:
   // `on_record` runs on the monitor's thread after each interval is recorded.
-  StatementsMonitor(const config::ClusterConfig& cluster, const config::MemberConfig& member, pool::PoolManager& pools,
-                    const Clock& clock, queries::IntervalJournal& journal,
+  StatementsMonitor(const MemberContext& context, Scheduler& scheduler, queries::IntervalJournal& journal,
                     queries::StatementsAvailability& availability, std::function<void()> on_record);
 
   const std::string& name() const { return member_; }
-  const PeriodicWorker& worker() const { return *worker_; }
-  void request_stop() { worker_->request_stop(); }
+  const ScheduledTask& worker() const { return *task_; }
+  void request_stop() { task_->request_stop(); }
+  void set_interval(std::chrono::nanoseconds interval) { task_->set_interval(interval); }
 
  private:
   void run(std::stop_token stop);
@@ -52,9 +52,9 @@ class StatementsMonitor {
 
   const std::string cluster_;
   const std::string member_;
-  const config::QueriesConfig queries_;
-  const std::chrono::milliseconds timeout_;
-  pool::PoolManager& pools_;
+  const PlanBoard& plan_;
+  std::chrono::milliseconds timeout_;  // health.query_timeout of the plan of the run in progress
+  pool::ConnectionPool& pool_;
   const Clock& clock_;
   queries::IntervalJournal& journal_;
   queries::StatementsAvailability& availability_;
@@ -70,7 +70,7 @@ class StatementsMonitor {
   queries::StatementLabels labels_;
   std::string last_state_;
 
-  std::unique_ptr<PeriodicWorker> worker_;  // last: its thread uses everything above
+  std::unique_ptr<ScheduledTask> task_;  // last: its runs use everything above
 };
 
 }  // namespace pgvigil::cluster

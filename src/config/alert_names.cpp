@@ -32,6 +32,7 @@ const std::array kAlertNames = {
     AlertNameSpec{"PgvigilWriteProbe", "write_probe", member},
     AlertNameSpec{"PgvigilPrivileges", "privileges", member},
     AlertNameSpec{"PgvigilSchema", "schema", member},
+    AlertNameSpec{"PgvigilSaturated", "monitor", member},
     AlertNameSpec{"PgvigilNoPrimary", "no_primary", cluster},
     AlertNameSpec{"PgvigilSplitBrain", "split_brain", cluster},
     AlertNameSpec{"PgvigilPrimaryUnhealthy", "primary_unhealthy", cluster},

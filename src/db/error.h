@@ -20,6 +20,9 @@ struct Error {
   // Where in the statement text the server found the error (PG_DIAG_STATEMENT_POSITION): a
   // 1-based count of characters, 0 when the server gave none. Lets a script's runner name the line.
   int statement_position = 0;
+  // The daemon's own limit caused it (no free pooled session within acquire_timeout), not the
+  // server or the network: never evidence about the member.
+  bool monitor_side = false;
 
   std::string to_string() const;  // "authentication: password authentication failed (28P01)"
 };

@@ -18,6 +18,10 @@ void condemn(MemberSnapshot& m, std::string check, std::string value, std::strin
 
 }  // namespace
 
+bool is_stale(const MemberSnapshot& member, SteadyTime now, std::chrono::nanoseconds interval) {
+  return member.checked && now - member.checked_steady > 3 * interval;
+}
+
 ClusterSnapshot build_cluster_view(std::string name, std::vector<MemberSnapshot> members,
                                    const pool::Topology& topology, SteadyTime now,
                                    std::chrono::nanoseconds interval) {
@@ -31,7 +35,7 @@ ClusterSnapshot build_cluster_view(std::string name, std::vector<MemberSnapshot>
       continue;
     }
     const auto age = now - m.checked_steady;
-    if (age > 3 * interval) {
+    if (is_stale(m, now, interval)) {
       const double seconds = std::chrono::duration<double>(age).count();
       condemn(m, "stale", format_seconds(seconds),
               "the last completed health cycle is " + format_seconds(seconds) + " old");

@@ -17,6 +17,9 @@
 
 namespace pgvigil::health {
 
+// Whether a member's last cycle is too old to trust (older than 3 intervals).
+bool is_stale(const MemberSnapshot& member, SteadyTime now, std::chrono::nanoseconds interval);
+
 ClusterSnapshot build_cluster_view(std::string name, std::vector<MemberSnapshot> members,
                                    const pool::Topology& topology, SteadyTime now,
                                    std::chrono::nanoseconds interval);

@@ -15,6 +15,11 @@ class FlapDamper {
   // Feeds one cycle's raw status; returns the status to report.
   Status update(Status raw, bool definitive = false);
   Status reported() const { return reported_; }
+  // A reload's new settings; the streak so far still counts.
+  void set_thresholds(int fail_after, int recover_after) {
+    fail_after_ = fail_after;
+    recover_after_ = recover_after;
+  }
 
  private:
   int fail_after_;

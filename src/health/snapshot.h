@@ -68,6 +68,7 @@ struct MemberSnapshot {
   pool::PoolStats pool;
   std::uint64_t cycles = 0;
   std::uint64_t cycle_overruns = 0;
+  double cycle_delay_seconds = 0;  // how late the last health cycle started: the daemon's lateness
   double last_cycle_seconds = 0;
 };
 

@@ -13,10 +13,22 @@ std::string_view to_string(Status status) {
   return "unhealthy";
 }
 
-std::string_view to_string(Severity severity) { return severity == Severity::critical ? "critical" : "warning"; }
+std::string_view to_string(Severity severity) {
+  switch (severity) {
+    case Severity::info: return "info";
+    case Severity::warning: return "warning";
+    case Severity::critical: return "critical";
+  }
+  return "warning";
+}
 
 Status status_for(Severity severity) {
-  return severity == Severity::critical ? Status::unhealthy : Status::degraded;
+  switch (severity) {
+    case Severity::info: return Status::healthy;
+    case Severity::warning: return Status::degraded;
+    case Severity::critical: return Status::unhealthy;
+  }
+  return Status::degraded;
 }
 
 void Evaluation::add(Reason reason, std::string recommendation) {

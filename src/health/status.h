@@ -9,11 +9,12 @@ namespace pgvigil::health {
 
 // Ordered: a worse status compares greater.
 enum class Status { healthy = 0, degraded = 1, unhealthy = 2 };
-enum class Severity { warning, critical };
+// info: worth telling, changes no status (e.g. the monitor itself delayed a check).
+enum class Severity { info, warning, critical };
 
 std::string_view to_string(Status status);
 std::string_view to_string(Severity severity);
-Status status_for(Severity severity);  // warning → degraded, critical → unhealthy
+Status status_for(Severity severity);  // info → healthy, warning → degraded, critical → unhealthy
 
 struct Reason {
   std::string check;      // e.g. "replication_lag", "stale", "unreachable", "split_brain"

@@ -21,7 +21,7 @@ namespace pgvigil::http {
 class WorkerPool final : public httplib::TaskQueue {
  public:
   // How much lower than the process's priority the workers run (nice increment, 0..19).
-  static constexpr int kNiceIncrement = 5;
+  static constexpr int kNiceIncrement = 10;
 
   explicit WorkerPool(std::size_t threads);
   ~WorkerPool() override;

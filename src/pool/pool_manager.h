@@ -1,40 +1,39 @@
-// The pools of one cluster's members, and what the cluster looks like: who is the primary,
-// split brain, foreign members. Runs one maintenance thread that refills, closes idle and
-// expired sessions and watches the sockets of idle sessions, so that a server that dies (its
-// sockets close within milliseconds) is noticed at once and `on_member_lost` is called,
-// independent of the health interval. Thread-safe.
+// The pools of one cluster's members and what the cluster looks like: who is the primary, split
+// brain, foreign members. It owns no pool and no thread: each member's runtime owns its pool and
+// attaches it here while it is the member in service (a member being rebuilt after a reload runs
+// beside it, unattached, until its first full cycle). Thread-safe.
 #pragma once
 
-#include <functional>
+#include <expected>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
+#include <utility>
 #include <vector>
 
-#include "config/config.h"
-#include "db/interrupter.h"
 #include "pool/connection_pool.h"
 #include "pool/topology.h"
-#include "util/clock.h"
 
 namespace pgvigil::pool {
 
 class PoolManager {
  public:
-  using MemberLost = std::function<void(const std::string& member)>;
-
-  PoolManager(const config::ClusterConfig& cluster, const Clock& clock, MemberLost on_member_lost);
-  ~PoolManager();  // fires the interrupter, stops the maintenance thread
+  explicit PoolManager(std::string cluster) : cluster_(std::move(cluster)) {}
   PoolManager(const PoolManager&) = delete;
   PoolManager& operator=(const PoolManager&) = delete;
 
-  // The member's own pool; nullptr for an unknown name.
-  ConnectionPool* pool(const std::string& member);
+  // Puts `pool` in service for `member` (replacing any other), or takes the member out (and
+  // forgets what it said of itself).
+  void attach(const std::string& member, std::shared_ptr<ConnectionPool> pool);
+  void detach(const std::string& member);
+  void set_order(std::vector<std::string> members);  // config order, for reads and stats
+
+  // The member's pool in service; null for an unknown name.
+  std::shared_ptr<ConnectionPool> pool(const std::string& member) const;
 
   // Work that must run on the primary (e.g. signalling a backend there) goes to it only.
-  std::expected<Lease, db::Error> acquire_primary();
+  std::expected<Lease, db::Error> acquire_primary(Purpose purpose = Purpose::other);
   // Read-only monitoring work: a reachable replica if there is one, else the primary.
   std::expected<std::pair<std::string, Lease>, db::Error> acquire_for_read();
 
@@ -45,26 +44,15 @@ class PoolManager {
 
   std::vector<std::pair<std::string, PoolStats>> stats() const;
 
-  // Ends every database wait of this cluster at once (shutdown).
-  void interrupt() { interrupter_.fire(); }
-
  private:
-  void maintenance_loop(std::stop_token stop);
-  void wake_maintenance();
+  void resolve();  // with mutex_ held
 
   const std::string cluster_;
-  const Clock& clock_;
-  const MemberLost on_member_lost_;
-  db::Interrupter interrupter_;
-  int wake_fd_ = -1;
-  std::vector<std::string> order_;  // members in config order
-  std::map<std::string, std::unique_ptr<ConnectionPool>> pools_;
-
   mutable std::mutex mutex_;
+  std::vector<std::string> order_;
+  std::map<std::string, std::shared_ptr<ConnectionPool>> pools_;
   std::map<std::string, RoleReport> reports_;
   Topology topology_;
-
-  std::jthread maintenance_;  // last: uses everything above
 };
 
 }  // namespace pgvigil::pool

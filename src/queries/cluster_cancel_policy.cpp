@@ -21,7 +21,7 @@ std::vector<SteadyTime> recent_attempts(const ActionHistory& history, std::strin
 }
 
 ClusterCancelPolicy::ClusterCancelPolicy(const config::QueriesConfig& queries, std::span<const SteadyTime> admitted)
-    : rules_(queries.cancel, static_cast<std::size_t>(queries.max_query_length)),
+    : rules_(std::make_unique<const CancelRules>(queries.cancel, static_cast<std::size_t>(queries.max_query_length))),
       limiter_(queries.cancel.max_actions_per_minute) {
   for (const SteadyTime at : admitted) limiter_.try_admit(at);
 }
@@ -29,7 +29,19 @@ ClusterCancelPolicy::ClusterCancelPolicy(const config::QueriesConfig& queries, s
 std::vector<CancelDecision> ClusterCancelPolicy::round(const ActivityPoll& poll, CancelTracker& tracker,
                                                        SteadyTime now) {
   std::lock_guard lock(mutex_);
-  return run_cancel_round(poll, rules_, tracker, limiter_, now);
+  return run_cancel_round(poll, *rules_, tracker, limiter_, now);
+}
+
+std::size_t ClusterCancelPolicy::max_query_length() const {
+  std::lock_guard lock(mutex_);
+  return rules_->max_query_length();
+}
+
+void ClusterCancelPolicy::reconfigure(const config::QueriesConfig& queries) {
+  auto rules = std::make_unique<const CancelRules>(queries.cancel, static_cast<std::size_t>(queries.max_query_length));
+  std::lock_guard lock(mutex_);
+  rules_.swap(rules);
+  limiter_.set_limit(queries.cancel.max_actions_per_minute);
 }
 
 }  // namespace pgvigil::queries

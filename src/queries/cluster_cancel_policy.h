@@ -4,6 +4,7 @@
 // different members are serialised (they are quick and purely in memory).
 #pragma once
 
+#include <memory>
 #include <mutex>
 #include <span>
 #include <string_view>
@@ -30,11 +31,15 @@ class ClusterCancelPolicy {
   // run_cancel_round() for one member's poll; `tracker` is that member's.
   std::vector<CancelDecision> round(const ActivityPoll& poll, CancelTracker& tracker, SteadyTime now);
 
-  const CancelRules& rules() const { return rules_; }
+  std::size_t max_query_length() const;
+
+  // A reload's new rules and limit, keeping the limiter's window: what was admitted in the last
+  // minute still counts.
+  void reconfigure(const config::QueriesConfig& queries);
 
  private:
-  const CancelRules rules_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
+  std::unique_ptr<const CancelRules> rules_;
   ActionRateLimiter limiter_;
 };
 

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "cluster/cluster_runtime.h"
+#include "cluster/connect_spec.h"
 #include "db/conninfo.h"
 #include "pg_cluster.h"
 #include "ports.h"
@@ -44,6 +45,34 @@ int pgvigil_sessions(PgCluster& pg, int member) {
   return std::stoi(*rows.at(0).at(0));
 }
 
+// One member's pool on its own, made as a member's runtime makes it.
+struct MemberPool {
+  MemberPool(const config::ClusterConfig& c, const std::string& member)
+      : pool(member, c.pool, c.retry,
+             [m = *std::ranges::find_if(c.members, [&](const auto& x) { return x.name == member; }), c] {
+               return cluster::make_connect_spec(m, c);
+             },
+             real_clock(), interrupter) {}
+  db::Interrupter interrupter;
+  pool::ConnectionPool pool;
+};
+
+// The schedulers and socket watch a daemon lends its clusters.
+struct Services {
+  Scheduler health{"health", real_clock(), 2};
+  Scheduler background{"work", real_clock(), 2};
+  pool::SocketWatch watch;
+  cluster::RuntimeServices services{health, background, &watch, real_clock()};
+};
+
+const health::MemberSnapshot& member_of(const cluster::ClusterRuntime& runtime, const std::string& name,
+                                        std::shared_ptr<const health::ClusterSnapshot>& hold) {
+  hold = runtime.snapshot();
+  static const health::MemberSnapshot none;
+  const auto* m = hold->member(name);
+  return m ? *m : none;
+}
+
 template <typename Pred>
 bool eventually(Pred pred, std::chrono::milliseconds limit) {
   const auto end = Clock::now() + limit;
@@ -59,8 +88,8 @@ TEST(Pool, NeverOpensMoreThanMaxUnderAHammeringAndWaitersTimeOutCleanly) {
   auto config = cluster_config(pg, 1);
   config.pool.max = 2;
   config.pool.acquire_timeout = 200ms;
-  pool::PoolManager manager(config, real_clock(), {});
-  auto& pool = *manager.pool("db1");
+  MemberPool member_pool(config, "db1");
+  auto& pool = member_pool.pool;
 
   std::atomic<bool> stop{false};
   std::atomic<int> ok{0}, timed_out{0}, other{0}, peak_seen{0};
@@ -103,21 +132,23 @@ TEST(Pool, AKilledPrimaryIsReportedDownWithinASecondAndRecoversAfterRestart) {
   auto pg = PgCluster::start({});
   auto config = cluster_config(pg);
   config.health.interval = 10s;
-  cluster::ClusterRuntime runtime(config, real_clock());
-  auto& primary = *runtime.monitors().at(0);
-  ASSERT_TRUE(eventually([&] { return primary.snapshot().reachable; }, 5s));
+  Services services;
+  cluster::ClusterRuntime runtime(config, services.services);
+  std::shared_ptr<const health::ClusterSnapshot> hold;
+  auto reachable = [&] { return member_of(runtime, "db1", hold).reachable; };
+  ASSERT_TRUE(eventually([&] { return reachable(); }, 5s));
   std::this_thread::sleep_for(200ms);  // the cycle's lease is back in the pool, its socket watched
 
   const auto killed_at = Clock::now();
   pg.kill(0);
-  ASSERT_TRUE(eventually([&] { return !primary.snapshot().reachable; }, 3s));
+  ASSERT_TRUE(eventually([&] { return !reachable(); }, 3s));
   const auto detection = Clock::now() - killed_at;
   EXPECT_LT(detection, 1s) << std::chrono::duration<double>(detection).count();
   EXPECT_FALSE(runtime.pools().topology().primary);
 
   pg.restart(0);
   // The next cycle (at most one interval away) finds it again without anyone stepping in.
-  ASSERT_TRUE(eventually([&] { return primary.snapshot().reachable; }, 12s));
+  ASSERT_TRUE(eventually([&] { return reachable(); }, 12s));
   EXPECT_EQ(runtime.pools().topology().primary, "db1");
   EXPECT_LE(pgvigil_sessions(pg, 0), config.pool.max) << "no leaked sessions";
 }
@@ -126,8 +157,8 @@ TEST(Pool, AStoppedServerFailsAcquireAndQueriesWithinTheirDeadlinesThenRecovers)
   auto pg = PgCluster::start({.with_replica = false});
   auto config = cluster_config(pg, 1);
   config.pool.validation_interval = 0ms;  // validate every reuse, as after a long idle
-  pool::PoolManager manager(config, real_clock(), {});
-  auto& pool = *manager.pool("db1");
+  MemberPool member_pool(config, "db1");
+  auto& pool = member_pool.pool;
   { ASSERT_TRUE(pool.acquire()); }
   pg.sigstop(0);
   auto start = Clock::now();
@@ -144,7 +175,8 @@ TEST(Pool, PromotedReplicaBecomesThePrimaryAndTheOldOneComingBackIsASplitBrain) 
   auto pg = PgCluster::start({});
   auto config = cluster_config(pg);
   config.health.interval = 500ms;
-  cluster::ClusterRuntime runtime(config, real_clock());
+  Services services;
+  cluster::ClusterRuntime runtime(config, services.services);
   ASSERT_TRUE(eventually([&] { return runtime.pools().topology().primary == "db1"; }, 5s));
 
   pg.stop(0);
@@ -164,7 +196,8 @@ TEST(Pool, ReadsGoToAReachableReplicaAndFallBackToThePrimary) {
   auto pg = PgCluster::start({});
   auto config = cluster_config(pg);
   config.health.interval = 500ms;
-  cluster::ClusterRuntime runtime(config, real_clock());
+  Services services;
+  cluster::ClusterRuntime runtime(config, services.services);
   auto& pools = runtime.pools();
   ASSERT_TRUE(eventually([&] { return pools.topology().primary == "db1"; }, 5s));
   auto in_recovery = [](pool::Lease& lease) {
@@ -196,8 +229,8 @@ TEST(Pool, ARotatedPasswordFileIsUsedByTheNextConnectWithoutARestart) {
   const std::string password_file = pg.base_dir() + "/rotating.password";
   std::ofstream(password_file) << pg.password() << "\n";
   config.members[0].password_file = password_file;
-  pool::PoolManager manager(config, real_clock(), {});
-  auto& pool = *manager.pool("db1");
+  MemberPool member_pool(config, "db1");
+  auto& pool = member_pool.pool;
   { ASSERT_TRUE(pool.acquire()); }
 
   pg.exec(0, "ALTER ROLE pgvigil PASSWORD 'rotated-s3cret'");
@@ -320,8 +353,8 @@ TEST(Pool, SessionsAreRotatedPastTheirLifetimeAndClosedWhenIdle) {
   config.pool.max = 2;
   config.pool.max_lifetime = 1500ms;
   config.pool.idle_timeout = 1s;
-  pool::PoolManager manager(config, real_clock(), {});
-  auto& pool = *manager.pool("db1");
+  MemberPool member_pool(config, "db1");
+  auto& pool = member_pool.pool;
   auto backend_starts = [&] {
     return pg.exec(0, "SELECT pid, backend_start FROM pg_stat_activity WHERE application_name = 'pgvigil'");
   };

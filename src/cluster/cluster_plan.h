@@ -1,0 +1,53 @@
+// One cluster's configuration and what is derived from it once (the health cycle's statements,
+// the schema check's catalog statement), shared read-only by every member of the cluster: no
+// member keeps a copy of its own. A reload that changes thresholds, intervals or checks swaps in
+// a new plan (PlanBoard), which the members read at the start of their next run.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "config/config.h"
+
+namespace pgvigil::cluster {
+
+struct ClusterPlan {
+  config::ClusterConfig config;
+  std::string regular_query;      // the regular checks
+  std::string with_costly_query;  // the regular checks and the costly ones
+  std::string schema_catalog_sql; // empty without a schema section
+  std::optional<std::string> heartbeat_table;  // set when write_probe is enabled
+
+  const config::MemberConfig* member(const std::string& name) const;
+};
+
+using PlanPtr = std::shared_ptr<const ClusterPlan>;
+
+PlanPtr make_plan(const config::ClusterConfig& config);
+
+// The plan in force. Thread-safe; current() is a pointer copy under a mutex.
+class PlanBoard {
+ public:
+  explicit PlanBoard(PlanPtr plan) : plan_(std::move(plan)) {}
+  PlanPtr current() const {
+    std::lock_guard lock(mutex_);
+    return plan_;
+  }
+  void replace(PlanPtr plan) {
+    std::lock_guard lock(mutex_);
+    plan_.swap(plan);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  PlanPtr plan_;
+};
+
+// Whether two member settings need a new session to take effect: the member's connection
+// settings, or the pool and retry settings its sessions are made with. Line numbers don't count.
+bool needs_new_sessions(const config::MemberConfig& a, const config::ClusterConfig& ca, const config::MemberConfig& b,
+                        const config::ClusterConfig& cb);
+
+}  // namespace pgvigil::cluster

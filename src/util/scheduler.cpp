@@ -1,0 +1,160 @@
+#include "util/scheduler.h"
+
+#include <pthread.h>
+
+#include <spdlog/spdlog.h>
+
+namespace pgvigil {
+namespace {
+
+using std::chrono::nanoseconds;
+
+std::int64_t ns_since_epoch(SteadyTime t) {
+  return std::chrono::duration_cast<nanoseconds>(t.time_since_epoch()).count();
+}
+
+// How long an idle worker sleeps before it looks again; any change wakes it sooner.
+constexpr std::chrono::minutes kIdleWait{1};
+
+}  // namespace
+
+ScheduledTask::ScheduledTask(Scheduler& scheduler, std::string name, nanoseconds interval, Fn fn)
+    : scheduler_(scheduler), name_(std::move(name)), fn_(std::move(fn)), interval_ns_(interval.count()) {}
+
+ScheduledTask::~ScheduledTask() { cancel(); }
+
+void ScheduledTask::start() {
+  std::lock_guard lock(scheduler_.mutex_);
+  if (cancelled_ || queued_ || running_) return;
+  scheduler_.enqueue(*this, next_due_);
+}
+
+void ScheduledTask::wake() {
+  std::lock_guard lock(scheduler_.mutex_);
+  if (cancelled_) return;
+  woken_ = true;
+  if (queued_) {
+    scheduler_.dequeue(*this);
+    scheduler_.enqueue(*this, scheduler_.clock_.now());
+  }
+  // A run in progress sees woken_ when it ends and is queued again at once.
+}
+
+void ScheduledTask::set_interval(nanoseconds interval) {
+  std::lock_guard lock(scheduler_.mutex_);
+  const auto old = nanoseconds(interval_ns_.exchange(interval.count()));
+  if (old == interval) return;
+  // The next due time moves with the interval, counted from the last regular run.
+  next_due_ += interval - old;
+  if (queued_ && !woken_) {
+    scheduler_.dequeue(*this);
+    scheduler_.enqueue(*this, next_due_);
+  }
+}
+
+void ScheduledTask::request_stop() {
+  {
+    std::lock_guard lock(scheduler_.mutex_);
+    cancelled_ = true;
+    if (queued_) scheduler_.dequeue(*this);
+  }
+  stop_.request_stop();
+}
+
+void ScheduledTask::cancel() {
+  request_stop();
+  std::unique_lock lock(scheduler_.mutex_);
+  if (runner_ == std::this_thread::get_id()) return;  // from inside its own run
+  scheduler_.changed_.wait(lock, [this] { return !running_; });
+}
+
+Scheduler::Scheduler(std::string name, const Clock& clock, int threads) : name_(std::move(name)), clock_(clock) {
+  const auto count = static_cast<std::size_t>(std::max(threads, 1));
+  workers_.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    workers_.emplace_back([this, i](std::stop_token stop) { work(stop, i); });
+  }
+}
+
+Scheduler::~Scheduler() {
+  for (auto& worker : workers_) worker.request_stop();
+  changed_.notify_all();
+  workers_.clear();  // joins
+}
+
+std::unique_ptr<ScheduledTask> Scheduler::every(std::string name, nanoseconds interval, ScheduledTask::Fn fn,
+                                                std::optional<SteadyTime> first) {
+  std::unique_ptr<ScheduledTask> task(new ScheduledTask(*this, std::move(name), interval, std::move(fn)));
+  std::lock_guard lock(mutex_);
+  task->next_due_ = first.value_or(clock_.now());
+  return task;
+}
+
+void Scheduler::enqueue(ScheduledTask& task, SteadyTime due) {
+  task.queued_due_ = due;
+  task.queued_seq_ = next_seq_++;
+  task.queued_ = true;
+  queue_.emplace(due, task.queued_seq_, &task);
+  ++version_;
+  changed_.notify_all();
+}
+
+void Scheduler::dequeue(ScheduledTask& task) {
+  queue_.erase(Key{task.queued_due_, task.queued_seq_, &task});
+  task.queued_ = false;
+  ++version_;
+}
+
+void Scheduler::finish(ScheduledTask& task, bool out_of_schedule) {
+  const SteadyTime end = clock_.now();
+  const auto interval = task.interval();
+  task.runs_.fetch_add(1);
+  task.last_run_end_ns_.store(ns_since_epoch(end));
+  if (!out_of_schedule) task.next_due_ += interval;  // a run on request keeps the regular schedule
+  if (end >= task.next_due_) {
+    task.overruns_.fetch_add(1);
+    while (task.next_due_ <= end) task.next_due_ += interval;  // skip missed slots instead of bursting
+  }
+  task.running_ = false;
+  task.runner_ = {};
+  if (!task.cancelled_) enqueue(task, task.woken_ ? end : task.next_due_);
+  changed_.notify_all();  // cancel() may be waiting for this run
+}
+
+void Scheduler::work(std::stop_token stop, std::size_t index) {
+  // Thread names show up in top -H and gdb; Linux allows 15 characters.
+  pthread_setname_np(pthread_self(), (name_ + "-" + std::to_string(index)).substr(0, 15).c_str());
+  std::unique_lock lock(mutex_);
+  while (!stop.stop_requested()) {
+    const std::uint64_t seen = version_;
+    const auto changed = [&] { return version_ != seen; };
+    if (queue_.empty()) {
+      clock_.wait_until(lock, changed_, stop, clock_.now() + kIdleWait, changed);
+      continue;
+    }
+    auto [due, seq, task] = *queue_.begin();
+    const SteadyTime now = clock_.now();
+    if (due > now) {
+      clock_.wait_until(lock, changed_, stop, due, changed);
+      continue;
+    }
+    dequeue(*task);
+    const bool out_of_schedule = task->woken_;
+    task->woken_ = false;
+    task->running_ = true;
+    task->runner_ = std::this_thread::get_id();
+    task->last_delay_ns_.store((now - due).count());
+    const auto token = task->stop_.get_token();
+    lock.unlock();
+    try {
+      task->fn_(token);
+    } catch (const std::exception& e) {
+      // A task's failure is its own: the worker, and every other task, carry on.
+      spdlog::error("{}: task {} failed: {}", name_, task->name(), e.what());
+    }
+    lock.lock();
+    finish(*task, out_of_schedule);
+  }
+}
+
+}  // namespace pgvigil
