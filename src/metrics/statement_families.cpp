@@ -50,9 +50,6 @@ constexpr FamilySpec kSharedBlocks = counter(
 constexpr FamilySpec kTop{"pgvigil_statement_top_exec_seconds",
                           "Execution time in the member's last interval of its heaviest statements, by queryid."};
 
-// The hard cap behind queries.metrics_top_n, whatever the history says.
-constexpr int kMaxTopSeries = 20;
-
 void write_totals(FamilyWriter& out, const health::ClusterSnapshot& cluster, const health::MemberSnapshot& member,
                   const StatementCounterTotals& totals) {
   for (const TotalsFamily& row : kTotalsFamilies) out.add(row.family, member_labels(cluster, member), row.read(totals));
@@ -60,19 +57,18 @@ void write_totals(FamilyWriter& out, const health::ClusterSnapshot& cluster, con
   out.add(kSharedBlocks, member_labels(cluster, member, "kind", "read"), count(totals.shared_blks_read));
 }
 
-// The report's statements are heaviest first, the top_n among them first of all; a slow one
-// after them is not among the interval's heaviest.
+// The interval kept its heaviest statements, heaviest first, as many as metrics_top_n asked for
+// when it was recorded; the setting now may ask for fewer.
 void write_top(FamilyWriter& out, const health::ClusterSnapshot& cluster, const health::MemberSnapshot& member,
                const queries::ClusterStatementHistory& history) {
-  const queries::IntervalReport* latest = history.latest(member.name);
+  const queries::RecordedInterval* latest = history.latest(member.name);
   if (latest == nullptr) return;
-  const auto n = static_cast<std::size_t>(std::clamp(history.metrics_top_n, 0, kMaxTopSeries));
-  for (std::size_t rank = 0; rank < n && rank < latest->statements.size(); ++rank) {
-    const queries::ReportedStatement& s = latest->statements[rank];
-    if (!s.top) break;
+  const auto n = static_cast<std::size_t>(std::clamp(history.metrics_top_n, 0, queries::kMaxMetricsTopN));
+  for (std::size_t rank = 0; rank < n && rank < latest->top.size(); ++rank) {
+    const queries::TopStatement& s = latest->top[rank];
     Labels labels = member_labels(cluster, member, "queryid", std::to_string(s.queryid));
     labels.push_back({"rank", std::to_string(rank + 1)});
-    out.add(kTop, std::move(labels), s.delta.total_exec_time_ms / 1000.0);
+    out.add(kTop, std::move(labels), s.exec_seconds);
   }
 }
 

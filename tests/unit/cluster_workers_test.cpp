@@ -53,7 +53,7 @@ class ClusterWorkers : public ::testing::Test {
   const std::string state_dir_ =
       (std::filesystem::temp_directory_path() / ("pgvigil-workers-" + std::to_string(::getpid()))).string();
   queries::ActionJournal actions_{state_dir_, real_clock()};
-  queries::IntervalJournal statements_{state_dir_, real_clock()};
+  queries::IntervalJournal statements_{state_dir_, real_clock(), config::DaemonConfig{}.statement_history_max_bytes};
 
   ~ClusterWorkers() override { std::filesystem::remove_all(state_dir_); }
 };
