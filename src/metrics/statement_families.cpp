@@ -50,6 +50,15 @@ constexpr FamilySpec kSharedBlocks = counter(
 constexpr FamilySpec kTop{"pgvigil_statement_top_exec_seconds",
                           "Execution time in the member's last interval of its heaviest statements, by queryid."};
 
+constexpr FamilySpec kHistoryBytes{
+    "pgvigil_statement_history_bytes",
+    "Heap the in-memory statement interval history takes, shared query texts included (GET /queries)."};
+constexpr FamilySpec kHistoryMaxBytes{"pgvigil_statement_history_max_bytes", "daemon.statement_history_max_bytes."};
+constexpr FamilySpec kHistoryEvicted = counter(
+    "pgvigil_statement_history_evicted_total",
+    "Statement intervals dropped from the in-memory history, oldest first, to stay within "
+    "daemon.statement_history_max_bytes (the slow-query log keeps them).");
+
 void write_totals(FamilyWriter& out, const health::ClusterSnapshot& cluster, const health::MemberSnapshot& member,
                   const StatementCounterTotals& totals) {
   for (const TotalsFamily& row : kTotalsFamilies) out.add(row.family, member_labels(cluster, member), row.read(totals));
@@ -72,10 +81,17 @@ void write_top(FamilyWriter& out, const health::ClusterSnapshot& cluster, const 
   }
 }
 
+void write_usage(FamilyWriter& out, const queries::HistoryUsage& usage) {
+  out.add(kHistoryBytes, {}, static_cast<double>(usage.bytes));
+  out.add(kHistoryMaxBytes, {}, static_cast<double>(usage.max_bytes));
+  out.add(kHistoryEvicted, {}, static_cast<double>(usage.evicted));
+}
+
 }  // namespace
 
 void write_statement_families(FamilyWriter& out, const health::Snapshot& snapshot) {
   if (!snapshot.statements) return;
+  write_usage(out, snapshot.statements->usage);
   for (const auto& cluster : snapshot.clusters) {
     const queries::ClusterStatementHistory* history = snapshot.statements->cluster(cluster.name);
     if (history == nullptr) continue;
