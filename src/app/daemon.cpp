@@ -228,6 +228,7 @@ bool Daemon::reload() {
     std::lock_guard lock(runtime_mutex_);
     config_ = std::move(loaded->config);
   }
+  if (statements_) statements_->set_max_bytes(config_.daemon.statement_history_max_bytes);
   if (alerts_) alerts_->reconfigure(config_, std::move(*targets));
   last_reload_ok_ = true;
   publish_snapshot();  // the new set of clusters and members shows at once
@@ -268,7 +269,8 @@ int Daemon::run() {
   spdlog::info("pgvigil {} starting with {} ({} cluster(s))", PGVIGIL_VERSION, config_.source, config_.clusters.size());
   // A new record shows in /actions and the metrics at once, not at the next refresh.
   actions_ = std::make_unique<queries::ActionJournal>(config_.daemon.state_dir, clock_, [this] { publish_snapshot(); });
-  statements_ = std::make_unique<queries::IntervalJournal>(config_.daemon.state_dir, clock_);
+  statements_ = std::make_unique<queries::IntervalJournal>(config_.daemon.state_dir, clock_,
+                                                           config_.daemon.statement_history_max_bytes);
   auto targets = alerts::targets_from_config(config_.alerts);
   if (!targets) {
     spdlog::critical("{}", targets.error());

@@ -55,6 +55,8 @@ void load_daemon(const Field& field, LoadContext& ctx, DaemonConfig& out) {
       out.state_dir = std::move(state_dir);
     }
   }
+  // A tiny budget is not an error: each member's newest interval is kept whatever the budget.
+  map.read_size("statement_history_max_bytes", out.statement_history_max_bytes, 1024);
   if (auto log = map.take("log")) load_log(*log, ctx, out.log);
   map.reject_unknown_keys();
 }

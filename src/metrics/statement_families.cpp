@@ -50,8 +50,14 @@ constexpr FamilySpec kSharedBlocks = counter(
 constexpr FamilySpec kTop{"pgvigil_statement_top_exec_seconds",
                           "Execution time in the member's last interval of its heaviest statements, by queryid."};
 
-// The hard cap behind queries.metrics_top_n, whatever the history says.
-constexpr int kMaxTopSeries = 20;
+constexpr FamilySpec kHistoryBytes{
+    "pgvigil_statement_history_bytes",
+    "Heap the in-memory statement interval history takes, shared query texts included (GET /queries)."};
+constexpr FamilySpec kHistoryMaxBytes{"pgvigil_statement_history_max_bytes", "daemon.statement_history_max_bytes."};
+constexpr FamilySpec kHistoryEvicted = counter(
+    "pgvigil_statement_history_evicted_total",
+    "Statement intervals dropped from the in-memory history, oldest first, to stay within "
+    "daemon.statement_history_max_bytes (the slow-query log keeps them).");
 
 void write_totals(FamilyWriter& out, const health::ClusterSnapshot& cluster, const health::MemberSnapshot& member,
                   const StatementCounterTotals& totals) {
@@ -60,26 +66,32 @@ void write_totals(FamilyWriter& out, const health::ClusterSnapshot& cluster, con
   out.add(kSharedBlocks, member_labels(cluster, member, "kind", "read"), count(totals.shared_blks_read));
 }
 
-// The report's statements are heaviest first, the top_n among them first of all; a slow one
-// after them is not among the interval's heaviest.
+// The interval kept its heaviest statements, heaviest first, as many as metrics_top_n asked for
+// when it was recorded; the setting now may ask for fewer.
 void write_top(FamilyWriter& out, const health::ClusterSnapshot& cluster, const health::MemberSnapshot& member,
                const queries::ClusterStatementHistory& history) {
-  const queries::IntervalReport* latest = history.latest(member.name);
+  const queries::RecordedInterval* latest = history.latest(member.name);
   if (latest == nullptr) return;
-  const auto n = static_cast<std::size_t>(std::clamp(history.metrics_top_n, 0, kMaxTopSeries));
-  for (std::size_t rank = 0; rank < n && rank < latest->statements.size(); ++rank) {
-    const queries::ReportedStatement& s = latest->statements[rank];
-    if (!s.top) break;
+  const auto n = static_cast<std::size_t>(std::clamp(history.metrics_top_n, 0, queries::kMaxMetricsTopN));
+  for (std::size_t rank = 0; rank < n && rank < latest->top.size(); ++rank) {
+    const queries::TopStatement& s = latest->top[rank];
     Labels labels = member_labels(cluster, member, "queryid", std::to_string(s.queryid));
     labels.push_back({"rank", std::to_string(rank + 1)});
-    out.add(kTop, std::move(labels), s.delta.total_exec_time_ms / 1000.0);
+    out.add(kTop, std::move(labels), s.exec_seconds);
   }
+}
+
+void write_usage(FamilyWriter& out, const queries::HistoryUsage& usage) {
+  out.add(kHistoryBytes, {}, static_cast<double>(usage.bytes));
+  out.add(kHistoryMaxBytes, {}, static_cast<double>(usage.max_bytes));
+  out.add(kHistoryEvicted, {}, static_cast<double>(usage.evicted));
 }
 
 }  // namespace
 
 void write_statement_families(FamilyWriter& out, const health::Snapshot& snapshot) {
   if (!snapshot.statements) return;
+  write_usage(out, snapshot.statements->usage);
   for (const auto& cluster : snapshot.clusters) {
     const queries::ClusterStatementHistory* history = snapshot.statements->cluster(cluster.name);
     if (history == nullptr) continue;

@@ -2,9 +2,9 @@
 
 namespace pgvigil::queries {
 
-const IntervalReport* ClusterStatementHistory::latest(std::string_view member) const {
+const RecordedInterval* ClusterStatementHistory::latest(std::string_view member) const {
   for (const auto& recorded : intervals) {
-    if (recorded->report.member == member) return &recorded->report;
+    if (recorded->member == member) return recorded.get();
   }
   return nullptr;
 }

@@ -1,8 +1,9 @@
-// The recent interval reports and the running statement counters, frozen: what GET /queries and
-// /metrics read from a health snapshot. Built by the IntervalJournal after each recorded interval
-// and never modified after, so any thread may read it.
+// The recent intervals, as GET /queries serves them, and the running statement counters, frozen:
+// what GET /queries and /metrics read from a health snapshot. Built by the IntervalJournal after
+// each recorded interval and never modified after, so any thread may read it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -11,7 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "queries/interval_report.h"
+#include "queries/spliced_json.h"
+#include "util/clock.h"
 
 namespace pgvigil::queries {
 
@@ -31,23 +33,47 @@ struct StatementCounterTotals {
   std::uint64_t evicted = 0;  // entries pg_stat_statements threw away (dealloc)
 };
 
-// A report and its JSON (report_json.h), rendered once when recorded: answers only join them.
+// The most queries.metrics_top_n can be, and so the most statements an interval keeps for /metrics.
+inline constexpr int kMaxMetricsTopN = 20;
+
+// One of the heaviest statements of an interval, as pgvigil_statement_top_exec_seconds shows it.
+struct TopStatement {
+  std::int64_t queryid = 0;
+  double exec_seconds = 0;
+};
+
+// An interval as the history keeps it: what GET /queries answers, rendered once when recorded
+// (report_json.h) with its query texts shared with other intervals, and the little /metrics
+// reads. The report's full detail goes to the slow-query log, not here.
 struct RecordedInterval {
-  IntervalReport report;
-  std::string json;
+  std::string member{};
+  WallTime recorded_at{};
+  SplicedJson json{};
+  // The report's leading statements marked top, heaviest first: at most the cluster's
+  // queries.metrics_top_n when recorded, so none while that is 0.
+  std::vector<TopStatement> top{};
 };
 
 struct ClusterStatementHistory {
-  std::vector<std::shared_ptr<const RecordedInterval>> intervals;  // newest first, within queries.history
+  // Newest first, within queries.history and daemon.statement_history_max_bytes.
+  std::vector<std::shared_ptr<const RecordedInterval>> intervals;
   std::map<std::string, StatementCounterTotals, std::less<>> totals;  // by member
   int metrics_top_n = 0;  // queries.metrics_top_n of the cluster
 
   // The member's newest interval in the history; null when it has none.
-  const IntervalReport* latest(std::string_view member) const;
+  const RecordedInterval* latest(std::string_view member) const;
+};
+
+// What the whole history takes, daemon-wide.
+struct HistoryUsage {
+  std::size_t bytes = 0;      // accounted heap of the intervals and their shared texts
+  std::size_t max_bytes = 0;  // daemon.statement_history_max_bytes
+  std::uint64_t evicted = 0;  // intervals dropped to stay within max_bytes, since the start
 };
 
 struct IntervalHistory {
   std::map<std::string, ClusterStatementHistory, std::less<>> clusters;
+  HistoryUsage usage;
 
   const ClusterStatementHistory* cluster(std::string_view name) const;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "queries/recorded_interval.h"
 #include "queries/report_json.h"
 
 namespace pgvigil::queries {
@@ -23,22 +24,21 @@ void add_interval(StatementCounterTotals& totals, const IntervalReport& report) 
   totals.evicted += unsigned_count(report.evicted);
 }
 
-}  // namespace
-
-void prune_ring(std::deque<std::shared_ptr<const RecordedInterval>>& ring, WallTime now,
-                std::chrono::nanoseconds history, std::size_t max_intervals) {
-  const WallTime oldest_kept = now - std::chrono::duration_cast<WallTime::duration>(history);
-  while (!ring.empty() && ring.front()->report.recorded_at < oldest_kept) ring.pop_front();
-  while (ring.size() > max_intervals) ring.pop_front();
+// Only what pgvigil_statement_top_exec_seconds will show is kept of the top statements.
+std::size_t top_kept(const HistorySettings& settings) {
+  return static_cast<std::size_t>(std::clamp(settings.metrics_top_n, 0, kMaxMetricsTopN));
 }
 
-IntervalJournal::IntervalJournal(std::string state_dir, const Clock& clock)
+}  // namespace
+
+IntervalJournal::IntervalJournal(std::string state_dir, const Clock& clock, std::size_t max_bytes)
     : clock_(clock),
       log_({.dir = std::move(state_dir),
             .file_name = "slow-queries.jsonl",
             .what = "the slow-query log",
             .fallback = "intervals are kept in memory only (GET /queries)"}),
-      view_(std::make_shared<const IntervalHistory>()) {}
+      store_(max_bytes),
+      view_(build_view()) {}
 
 void IntervalJournal::record(IntervalReport report, const HistorySettings& settings) {
   const auto lines = slow_log_lines(report);
@@ -46,15 +46,24 @@ void IntervalJournal::record(IntervalReport report, const HistorySettings& setti
     std::lock_guard lock(log_mutex_);
     for (const std::string& line : lines) log_.write(line);
   }
-  std::string json = interval_json_text(report);
-  auto shared = std::make_shared<const RecordedInterval>(std::move(report), std::move(json));
+  RecordedInterval compact = compact_interval(report, top_kept(settings));  // rendered outside the lock
   std::lock_guard lock(mutex_);
-  Ring& ring = rings_[shared->report.cluster];
-  ring.settings = settings;
-  add_interval(ring.totals[shared->report.member], shared->report);
-  ring.reports.push_back(std::move(shared));
+  ClusterState& cluster = clusters_[report.cluster];
+  cluster.settings = settings;
+  add_interval(cluster.totals[report.member], report);
+  store_.add(report.cluster, std::move(compact));
   const WallTime now = clock_.wall_now();
-  for (auto& [name, each] : rings_) prune_ring(each.reports, now, each.settings.history);
+  for (const auto& [name, each] : clusters_) {
+    store_.prune(name, now - std::chrono::duration_cast<WallTime::duration>(each.settings.history));
+  }
+  store_.enforce_budget();
+  view_ = build_view();
+}
+
+void IntervalJournal::set_max_bytes(std::size_t max_bytes) {
+  std::lock_guard lock(mutex_);
+  store_.set_max_bytes(max_bytes);
+  store_.enforce_budget();
   view_ = build_view();
 }
 
@@ -65,12 +74,13 @@ std::shared_ptr<const IntervalHistory> IntervalJournal::view() const {
 
 std::shared_ptr<const IntervalHistory> IntervalJournal::build_view() const {
   auto history = std::make_shared<IntervalHistory>();
-  for (const auto& [name, ring] : rings_) {
+  for (const auto& [name, state] : clusters_) {
     ClusterStatementHistory& cluster = history->clusters[name];
-    cluster.intervals.assign(ring.reports.rbegin(), ring.reports.rend());
-    cluster.totals = ring.totals;
-    cluster.metrics_top_n = ring.settings.metrics_top_n;
+    cluster.intervals = store_.newest_first(name);
+    cluster.totals = state.totals;
+    cluster.metrics_top_n = state.settings.metrics_top_n;
   }
+  history->usage = store_.usage();
   return history;
 }
 

@@ -1,12 +1,12 @@
 // The daemon's record of statement intervals, kept across reloads: every member's reports go
-// through record(), which writes them to the slow-query log, keeps them in a per-cluster ring
-// (queries.history long, at most kMaxIntervalsPerCluster), adds their deltas to the running
-// counters, and publishes a fresh immutable IntervalHistory for snapshots to carry. Thread-safe.
+// through record(), which writes them in full to the slow-query log, keeps them compactly in the
+// IntervalStore (within each cluster's queries.history and the daemon-wide
+// daemon.statement_history_max_bytes), adds their deltas to the running counters, and publishes
+// a fresh immutable IntervalHistory for snapshots to carry. Thread-safe.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
-#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -14,6 +14,7 @@
 
 #include "queries/interval_history.h"
 #include "queries/interval_report.h"
+#include "queries/interval_store.h"
 #include "util/clock.h"
 #include "util/jsonl_file.h"
 
@@ -24,20 +25,14 @@ struct HistorySettings {
   int metrics_top_n = 0;                                     // queries.metrics_top_n
 };
 
-// Bounds a cluster's ring whatever its history: at a 1s interval, an hour of ten members would
-// be 36,000 reports. GET /queries answers at most 1,000 at a time anyway.
-inline constexpr std::size_t kMaxIntervalsPerCluster = 5000;
-
-// Drops from the front (the oldest) what was recorded before `now - history`, then what exceeds
-// `max_intervals`. `ring` is in the order recorded.
-void prune_ring(std::deque<std::shared_ptr<const RecordedInterval>>& ring, WallTime now,
-                std::chrono::nanoseconds history, std::size_t max_intervals = kMaxIntervalsPerCluster);
-
 class IntervalJournal {
  public:
-  IntervalJournal(std::string state_dir, const Clock& clock);
+  // `max_bytes` is daemon.statement_history_max_bytes.
+  IntervalJournal(std::string state_dir, const Clock& clock, std::size_t max_bytes);
 
   void record(IntervalReport report, const HistorySettings& settings);
+  // A new daemon.statement_history_max_bytes (a reload), applied at once.
+  void set_max_bytes(std::size_t max_bytes);
 
   // The current history; never null (empty before the first interval).
   std::shared_ptr<const IntervalHistory> view() const;
@@ -45,9 +40,8 @@ class IntervalJournal {
   const std::string& log_path() const { return log_.path(); }
 
  private:
-  struct Ring {
-    std::deque<std::shared_ptr<const RecordedInterval>> reports;  // oldest first
-    std::map<std::string, StatementCounterTotals, std::less<>> totals;
+  struct ClusterState {
+    std::map<std::string, StatementCounterTotals, std::less<>> totals;  // by member
     HistorySettings settings;
   };
 
@@ -57,7 +51,8 @@ class IntervalJournal {
   std::mutex log_mutex_;  // the file is written outside mutex_, so a slow disk never delays view()
   JsonLinesFile log_;  // slow-queries.jsonl: 16 MiB files, 4 rotated, so at most 80 MiB
   mutable std::mutex mutex_;
-  std::map<std::string, Ring, std::less<>> rings_;  // by cluster
+  std::map<std::string, ClusterState, std::less<>> clusters_;
+  IntervalStore store_;
   std::shared_ptr<const IntervalHistory> view_;
 };
 

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <cmath>
+#include <memory>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -42,9 +44,8 @@ Json line_head(std::string_view type, const IntervalReport& report) {
           {"member", report.member}};
 }
 
-}  // namespace
-
-Json statement_json(const ReportedStatement& s) {
+// Every field of statement_json but the last, "query".
+Json statement_fields(const ReportedStatement& s) {
   return {{"queryid", std::to_string(s.queryid)},
           {"user", s.user},
           {"database", s.database},
@@ -61,30 +62,29 @@ Json statement_json(const ReportedStatement& s) {
           {"shared_blks_read", s.delta.shared_blks_read},
           {"temp_blks_read", s.delta.temp_blks_read},
           {"temp_blks_written", s.delta.temp_blks_written},
-          {"wal_bytes", s.delta.wal_bytes},
-          {"query", s.query}};
+          {"wal_bytes", s.delta.wal_bytes}};
 }
 
-Json recommendation_json(const Recommendation& r) {
+// What comes before a recommendation's query text: its kind, and the queryid or the table.
+Json recommendation_head(const Recommendation& r) {
   Json out = {{"kind", r.kind}};
   if (r.queryid) {
     out["queryid"] = std::to_string(*r.queryid);
-    out["query"] = r.query;
   } else {
     out["table"] = r.table;
   }
-  out["message"] = r.message;
-  Json evidence = Json::object();
-  for (const auto& [name, value] : r.evidence) evidence[name] = value;
-  out["evidence"] = std::move(evidence);
   return out;
 }
 
-Json interval_json(const IntervalReport& report) {
-  Json statements = Json::array();
-  for (const ReportedStatement& s : report.statements) statements.push_back(statement_json(s));
-  Json recommendations = Json::array();
-  for (const Recommendation& r : report.recommendations) recommendations.push_back(recommendation_json(r));
+// What comes after it: the message and the figures behind it.
+Json recommendation_tail(const Recommendation& r) {
+  Json evidence = Json::object();
+  for (const auto& [name, value] : r.evidence) evidence[name] = value;
+  return {{"message", r.message}, {"evidence", std::move(evidence)}};
+}
+
+// Every field of interval_json before its lists of statements and recommendations.
+Json interval_head(const IntervalReport& report) {
   return {{"cluster", report.cluster},
           {"member", report.member},
           {"start", format_rfc3339_millis(report.start)},
@@ -99,12 +99,80 @@ Json interval_json(const IntervalReport& report) {
           {"slow", report.slow},
           {"omitted", report.omitted},
           {"hidden", report.hidden},
-          {"totals", totals_json(report.totals)},
-          {"statements", std::move(statements)},
-          {"recommendations", std::move(recommendations)}};
+          {"totals", totals_json(report.totals)}};
+}
+
+// `object` serialised without its closing brace, for more fields to follow.
+std::string open_object(const Json& object) {
+  std::string text = dump_json(object);
+  text.pop_back();
+  return text;
+}
+
+void append_statement(SplicedJson& out, const ReportedStatement& s) {
+  out.text += open_object(statement_fields(s));
+  out.text += R"(,"query":)";
+  out.splice(std::make_shared<const std::string>(json_literal(s.query)));
+  out.text += '}';
+}
+
+void append_recommendation(SplicedJson& out, const Recommendation& r) {
+  out.text += open_object(recommendation_head(r));
+  if (r.queryid) {
+    out.text += R"(,"query":)";
+    out.splice(std::make_shared<const std::string>(json_literal(r.query)));
+  }
+  out.text += ',';
+  out.text += std::string_view(dump_json(recommendation_tail(r))).substr(1);
+}
+
+}  // namespace
+
+Json statement_json(const ReportedStatement& s) {
+  Json out = statement_fields(s);
+  out["query"] = s.query;
+  return out;
+}
+
+Json recommendation_json(const Recommendation& r) {
+  Json out = recommendation_head(r);
+  if (r.queryid) out["query"] = r.query;
+  Json tail = recommendation_tail(r);
+  for (auto field = tail.begin(); field != tail.end(); ++field) out[field.key()] = std::move(field.value());
+  return out;
+}
+
+Json interval_json(const IntervalReport& report) {
+  Json statements = Json::array();
+  for (const ReportedStatement& s : report.statements) statements.push_back(statement_json(s));
+  Json recommendations = Json::array();
+  for (const Recommendation& r : report.recommendations) recommendations.push_back(recommendation_json(r));
+  Json out = interval_head(report);
+  out["statements"] = std::move(statements);
+  out["recommendations"] = std::move(recommendations);
+  return out;
 }
 
 std::string interval_json_text(const IntervalReport& report) { return dump_json(interval_json(report)); }
+
+SplicedJson interval_json_spliced(const IntervalReport& report) {
+  SplicedJson out;
+  out.text = open_object(interval_head(report));
+  out.text += R"(,"statements":[)";
+  for (std::size_t i = 0; i < report.statements.size(); ++i) {
+    if (i > 0) out.text += ',';
+    append_statement(out, report.statements[i]);
+  }
+  out.text += R"(],"recommendations":[)";
+  for (std::size_t i = 0; i < report.recommendations.size(); ++i) {
+    if (i > 0) out.text += ',';
+    append_recommendation(out, report.recommendations[i]);
+  }
+  out.text += "]}";
+  return out;
+}
+
+std::string json_literal(std::string_view text) { return dump_json(Json(text)); }
 
 std::vector<std::string> slow_log_lines(const IntervalReport& report) {
   std::vector<std::string> lines;

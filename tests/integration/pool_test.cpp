@@ -2,6 +2,7 @@
 // failover and split brain, backoff, rotation and idle close.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <cmath>

@@ -57,7 +57,7 @@ class ClusterWorkers : public ::testing::Test {
   const std::string state_dir_ =
       (std::filesystem::temp_directory_path() / ("pgvigil-workers-" + std::to_string(::getpid()))).string();
   queries::ActionJournal actions_{state_dir_, real_clock()};
-  queries::IntervalJournal statements_{state_dir_, real_clock()};
+  queries::IntervalJournal statements_{state_dir_, real_clock(), config::DaemonConfig{}.statement_history_max_bytes};
   Scheduler health_{"health", real_clock(), 2};
   Scheduler background_{"work", real_clock(), 2};
   RuntimeServices services_{health_, background_, nullptr, real_clock(), &actions_, &statements_};

@@ -37,7 +37,7 @@ void collect_key_paths(const YAML::Node& node, const std::string& path, std::set
 // examples use, and for each check every setting that has a default in the check table.
 std::set<std::string> expected_key_paths() {
   std::set<std::string> keys = {
-      "daemon.state_dir", "daemon.log.level", "daemon.log.format",
+      "daemon.state_dir", "daemon.statement_history_max_bytes", "daemon.log.level", "daemon.log.format",
       "http.listen", "http.tls.cert_file", "http.tls.key_file", "http.admin_token_file", "http.external_url",
       "clusters[].name",
       "clusters[].members[].name", "clusters[].members[].conninfo", "clusters[].members[].password_file",

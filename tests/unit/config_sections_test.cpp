@@ -128,6 +128,20 @@ TEST(ConfigDaemon, LogAndStateDir) {
   EXPECT_TRUE(has_error(errors, 7, "daemon.log.level", "unknown value 'verbose'"));
 }
 
+TEST(ConfigDaemon, StatementHistoryBudgetIsASize) {
+  EXPECT_EQ(load_ok(kCluster).daemon.statement_history_max_bytes, 16ull * 1024 * 1024) << "the default";
+  EXPECT_EQ(load_ok(kCluster + "daemon: { statement_history_max_bytes: 64MB }\n").daemon.statement_history_max_bytes,
+            64ull * 1024 * 1024);
+  EXPECT_EQ(load_ok(kCluster + "daemon: { statement_history_max_bytes: 1.5MB }\n").daemon.statement_history_max_bytes,
+            1536ull * 1024);
+  auto errors = errors_of(kCluster + "daemon:\n  state_dir: /tmp/pgv\n  statement_history_max_bytes: 16000000\n");
+  EXPECT_TRUE(has_error(errors, 7, "daemon.statement_history_max_bytes", "invalid size '16000000'"));
+  EXPECT_TRUE(has_error(errors_of(kCluster + "daemon: { statement_history_max_bytes: 512B }\n"), 5,
+                        "daemon.statement_history_max_bytes", "must be at least 1kB"));
+  EXPECT_TRUE(has_error(errors_of(kCluster + "daemon: { statement_history_max_bytes: [1MB] }\n"), 5,
+                        "daemon.statement_history_max_bytes", ""));
+}
+
 TEST(ConfigHttp, ListenMustBeHostAndPort) {
   for (const std::string good : {"0.0.0.0:80", "[::1]:9188", "localhost:9188"}) {
     EXPECT_EQ(load_ok(kCluster + "http: { listen: \"" + good + "\" }\n").http.listen, good);

@@ -9,11 +9,21 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "queries/recorded_interval.h"
+
 namespace pgvigil::queries {
 namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
+
+constexpr std::size_t kNoBudget = std::size_t{1} << 40;
+
+// The interval as GET /queries serves it.
+nlohmann::json served(const RecordedInterval& interval) { return nlohmann::json::parse(interval.json.str()); }
+std::int64_t calls_of(const RecordedInterval& interval) { return served(interval)["totals"]["calls"]; }
 
 class IntervalJournalTest : public ::testing::Test {
  protected:
@@ -50,7 +60,7 @@ class IntervalJournalTest : public ::testing::Test {
 };
 
 TEST_F(IntervalJournalTest, NewestFirstWithCountersThatOnlyGrow) {
-  IntervalJournal journal((dir_ / "state").string(), clock_);
+  IntervalJournal journal((dir_ / "state").string(), clock_, kNoBudget);
   EXPECT_TRUE(journal.view()->clusters.empty());
   journal.record(report("main", "db1", 10), {});
   clock_.advance(60s);
@@ -65,11 +75,12 @@ TEST_F(IntervalJournalTest, NewestFirstWithCountersThatOnlyGrow) {
   const ClusterStatementHistory* main = view->cluster("main");
   ASSERT_NE(main, nullptr);
   ASSERT_EQ(main->intervals.size(), 3u);
-  EXPECT_EQ(main->intervals[0]->report.member, "db2");
-  EXPECT_NE(main->intervals[0]->json.find(R"("member":"db2")"), std::string::npos) << "rendered once, when recorded";
-  EXPECT_EQ(main->intervals[1]->report.totals.calls, 4);
-  EXPECT_EQ(main->intervals[2]->report.totals.calls, 10);
-  EXPECT_EQ(main->latest("db1")->totals.calls, 4);
+  EXPECT_EQ(main->intervals[0]->member, "db2");
+  EXPECT_NE(main->intervals[0]->json.text.find(R"("member":"db2")"), std::string::npos)
+      << "rendered once, when recorded";
+  EXPECT_EQ(calls_of(*main->intervals[1]), 4);
+  EXPECT_EQ(calls_of(*main->intervals[2]), 10);
+  EXPECT_EQ(calls_of(*main->latest("db1")), 4);
   EXPECT_EQ(main->latest("db3"), nullptr);
   EXPECT_EQ(main->metrics_top_n, 5);
 
@@ -86,7 +97,7 @@ TEST_F(IntervalJournalTest, NewestFirstWithCountersThatOnlyGrow) {
 }
 
 TEST_F(IntervalJournalTest, AViewOnceTakenNeverChanges) {
-  IntervalJournal journal((dir_ / "state").string(), clock_);
+  IntervalJournal journal((dir_ / "state").string(), clock_, kNoBudget);
   journal.record(report("main", "db1", 10), {});
   const auto before = journal.view();
   journal.record(report("main", "db1", 20), {});
@@ -95,7 +106,7 @@ TEST_F(IntervalJournalTest, AViewOnceTakenNeverChanges) {
 }
 
 TEST_F(IntervalJournalTest, IntervalsOlderThanTheHistoryGo) {
-  IntervalJournal journal((dir_ / "state").string(), clock_);
+  IntervalJournal journal((dir_ / "state").string(), clock_, kNoBudget);
   journal.record(report("main", "db1", 1), {.history = 1h});
   clock_.advance(30min);
   journal.record(report("main", "db1", 2), {.history = 1h});
@@ -106,31 +117,52 @@ TEST_F(IntervalJournalTest, IntervalsOlderThanTheHistoryGo) {
   const auto view = journal.view();
   const auto& main = view->cluster("main")->intervals;
   ASSERT_EQ(main.size(), 2u);
-  EXPECT_EQ(main[0]->report.totals.calls, 4);
-  EXPECT_EQ(main[1]->report.totals.calls, 2);
+  EXPECT_EQ(calls_of(*main[0]), 4);
+  EXPECT_EQ(calls_of(*main[1]), 2);
   EXPECT_TRUE(view->cluster("short")->intervals.empty()) << "each cluster is pruned by its own history";
   EXPECT_EQ(view->cluster("short")->totals.at("db9").calls, 3u) << "counters outlive the ring";
   EXPECT_EQ(view->cluster("main")->totals.at("db1").calls, 7u);
 }
 
-TEST(PruneRing, KeepsAtMostTheCapNewestLast) {
-  ManualClock clock;
-  std::deque<std::shared_ptr<const RecordedInterval>> ring;
+TEST_F(IntervalJournalTest, AClusterKeepsAtMostTheCapNewestLast) {
+  IntervalStore store(kNoBudget);
   for (int i = 0; i < 5; ++i) {
-    RecordedInterval r;
-    r.report.totals.calls = i;
-    r.report.recorded_at = clock.wall_now();
-    ring.push_back(std::make_shared<const RecordedInterval>(r));
+    store.add("main", compact_interval(report("main", "db1", i), 0));
+    clock_.advance(1s);
   }
-  prune_ring(ring, clock.wall_now(), 1h, 3);
-  ASSERT_EQ(ring.size(), 3u);
-  EXPECT_EQ(ring.front()->report.totals.calls, 2);
-  EXPECT_EQ(ring.back()->report.totals.calls, 4);
+  store.prune("main", clock_.wall_now() - 1h, 3);
+  const auto kept = store.newest_first("main");
+  ASSERT_EQ(kept.size(), 3u);
+  EXPECT_EQ(calls_of(*kept.front()), 4);
+  EXPECT_EQ(calls_of(*kept.back()), 2);
+}
+
+TEST_F(IntervalJournalTest, KeepsOnlyTheTopStatementsMetricsAskFor) {
+  IntervalReport r = report("main", "db1", 10);
+  for (std::int64_t id = 1; id <= 4; ++id) {
+    ReportedStatement s;
+    s.queryid = id;
+    s.top = id <= 3;
+    s.delta.total_exec_time_ms = 1000.0 * static_cast<double>(5 - id);
+    r.statements.push_back(s);
+  }
+  IntervalJournal journal((dir_ / "state").string(), clock_, kNoBudget);
+  journal.record(r, {.metrics_top_n = 0});
+  EXPECT_TRUE(journal.view()->cluster("main")->latest("db1")->top.empty()) << "nothing kept for a family that is off";
+  journal.record(r, {.metrics_top_n = 2});
+  const auto& two = journal.view()->cluster("main")->latest("db1")->top;
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[0].queryid, 1);
+  EXPECT_DOUBLE_EQ(two[0].exec_seconds, 4.0);
+  EXPECT_EQ(two[1].queryid, 2);
+  journal.record(r, {.metrics_top_n = 20});
+  EXPECT_EQ(journal.view()->cluster("main")->latest("db1")->top.size(), 3u) << "only statements marked top";
+  EXPECT_EQ(served(*journal.view()->cluster("main")->latest("db1"))["statements"].size(), 4u) << "all in the JSON";
 }
 
 TEST_F(IntervalJournalTest, WritesTheSlowQueryLogInAPrivateStateDir) {
   const fs::path state = dir_ / "state";
-  IntervalJournal journal(state.string(), clock_);
+  IntervalJournal journal(state.string(), clock_, kNoBudget);
   EXPECT_FALSE(fs::exists(state)) << "nothing is created before the first interval";
   journal.record(report("main", "db1", 10), {});
   journal.record(report("main", "db2", 20), {});
@@ -147,7 +179,7 @@ TEST_F(IntervalJournalTest, WritesTheSlowQueryLogInAPrivateStateDir) {
 TEST_F(IntervalJournalTest, AStateDirThatCannotBeCreatedLeavesTheHistoryInMemory) {
   fs::create_directories(dir_);
   std::ofstream(dir_ / "a-file") << "not a directory\n";
-  IntervalJournal journal((dir_ / "a-file" / "state").string(), clock_);
+  IntervalJournal journal((dir_ / "a-file" / "state").string(), clock_, kNoBudget);
   journal.record(report("main", "db1", 10), {});
   journal.record(report("main", "db1", 20), {});
   const auto view = journal.view();

@@ -1,5 +1,6 @@
 // Statement interval histories built by hand for the /queries and metrics unit tests: a report
-// of one member with given statements, recorded at a given second.
+// of one member with given statements, recorded at a given second and kept as the history keeps
+// it (its texts not shared with other intervals, every top statement up to the metrics cap).
 #pragma once
 
 #include <chrono>
@@ -10,7 +11,7 @@
 #include <vector>
 
 #include "queries/interval_history.h"
-#include "queries/report_json.h"
+#include "queries/recorded_interval.h"
 
 namespace pgvigil::queries::test {
 
@@ -39,8 +40,7 @@ inline std::shared_ptr<const RecordedInterval> recorded(std::string cluster, std
   report.recorded_at = at;
   report.statements = std::move(statements);
   report.active = report.statements.size();
-  std::string json = interval_json_text(report);
-  return std::make_shared<const RecordedInterval>(std::move(report), std::move(json));
+  return std::make_shared<const RecordedInterval>(compact_interval(report, kMaxMetricsTopN));
 }
 
 }  // namespace pgvigil::queries::test

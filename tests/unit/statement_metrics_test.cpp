@@ -89,6 +89,16 @@ TEST_F(StatementMetricsTest, CountersPerMemberWithBoundedLabels) {
   EXPECT_TRUE(top_series(lines).empty()) << "off by default";
 }
 
+TEST_F(StatementMetricsTest, TheHistorysMemoryDaemonWide) {
+  history_.usage = {.bytes = 123456, .max_bytes = 16777216, .evicted = 42};
+  const auto lines = render();
+  EXPECT_THAT(lines, Contains("# TYPE pgvigil_statement_history_bytes gauge"));
+  EXPECT_THAT(lines, Contains("pgvigil_statement_history_bytes 123456"));
+  EXPECT_THAT(lines, Contains("pgvigil_statement_history_max_bytes 16777216"));
+  EXPECT_THAT(lines, Contains("# TYPE pgvigil_statement_history_evicted_total counter"));
+  EXPECT_THAT(lines, Contains("pgvigil_statement_history_evicted_total 42"));
+}
+
 TEST_F(StatementMetricsTest, TopFamilyOnlyWhenAskedAndOnlyTheHeaviest) {
   history_.clusters["main"].metrics_top_n = 3;
   EXPECT_EQ(top_series(render()), (std::vector<std::string>{
