@@ -31,6 +31,9 @@ constexpr std::array kMemberFamilies{
                  [](const MemberSnapshot& m) -> Value { return as_double(m.cycle_overruns); }},
     MemberFamily{{"pgvigil_cycle_duration_seconds", "Duration of the member's last check cycle."},
                  [](const MemberSnapshot& m) { return when(m.cycles > 0, m.last_cycle_seconds); }},
+    MemberFamily{{"pgvigil_cycle_delay_seconds",
+                  "How late the member's last check cycle started after it was due: pgvigil's own lateness."},
+                 [](const MemberSnapshot& m) { return when(m.cycles > 0, m.cycle_delay_seconds); }},
 };
 
 constexpr FamilySpec kReasons{"pgvigil_member_reasons",

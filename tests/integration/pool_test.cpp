@@ -96,9 +96,11 @@ TEST(Pool, NeverOpensMoreThanMaxUnderAHammeringAndWaitersTimeOutCleanly) {
   std::atomic<int> ok{0}, timed_out{0}, other{0}, peak_seen{0};
   std::vector<std::jthread> threads;
   for (int t = 0; t < 50; ++t) {
-    threads.emplace_back([&] {
+    // Health cycles and other work together: the reserve for the first never lifts the bound.
+    const auto purpose = t % 5 == 0 ? pool::Purpose::health : pool::Purpose::other;
+    threads.emplace_back([&, purpose] {
       while (!stop) {
-        auto lease = pool.acquire();
+        auto lease = pool.acquire(purpose);
         if (lease) {
           ++ok;
           (void)(*lease)->query("SELECT pg_sleep(0.02)", 1s);
@@ -264,7 +266,7 @@ TEST(Pool, ConnectAttemptsToAClosedPortFollowTheBackoffSchedule) {
     return spec;
   };
   // The draw pinned at 1 makes each wait exactly its ceiling: 0.2, 0.4, 0.8, 1.6, 2, 2, ... s.
-  pool::ConnectionPool pool("gone", config.pool, config.retry, spec_source, real_clock(), interrupter, {},
+  pool::ConnectionPool pool("gone", config.pool, config.retry, spec_source, real_clock(), interrupter, nullptr, {},
                             [] { return 1.0; });
   const auto start = Clock::now();
   while (Clock::now() - start < 10s) {
@@ -360,23 +362,54 @@ TEST(Pool, SessionsAreRotatedPastTheirLifetimeAndClosedWhenIdle) {
     return pg.exec(0, "SELECT pid, backend_start FROM pg_stat_activity WHERE application_name = 'pgvigil'");
   };
   {
-    auto a = pool.acquire();
+    auto a = pool.acquire(pool::Purpose::health);
     auto b = pool.acquire();
     ASSERT_TRUE(a && b);
   }
   EXPECT_EQ(backend_starts().size(), 2u);
+  // The upkeep a member's runtime runs every second.
+  auto upkeep_then = [&](auto check) {
+    return [&, check] {
+      pool.maintain();
+      return check();
+    };
+  };
   // Idle past idle_timeout: the pool shrinks back to min.
-  ASSERT_TRUE(eventually([&] { return backend_starts().size() == 1; }, 4s));
+  ASSERT_TRUE(eventually(upkeep_then([&] { return backend_starts().size() == 1; }), 4s));
   const auto first = backend_starts().at(0);
   // Past max_lifetime: replaced by a younger session (refill to min).
-  ASSERT_TRUE(eventually(
-      [&] {
-        auto now = backend_starts();
-        return now.size() == 1 && now.at(0).at(0) != first.at(0);
-      },
-      5s));
+  ASSERT_TRUE(eventually(upkeep_then([&] {
+                           auto now = backend_starts();
+                           return now.size() == 1 && now.at(0).at(0) != first.at(0);
+                         }),
+                         5s));
   EXPECT_GE(pool.stats().rotations, 1u);
   EXPECT_GE(pool.stats().idle_closed, 1u);
+}
+
+}  // namespace
+}  // namespace pgvigil
+
+namespace pgvigil {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(Pool, OtherWorkNeverTakesTheHealthCyclesSessionAndItsWaitIsNoEvidence) {
+  auto pg = testing::PgCluster::start({.with_replica = false});
+  auto config = cluster_config(pg, 1);
+  config.pool.max = 2;
+  config.pool.acquire_timeout = 200ms;
+  MemberPool member_pool(config, "db1");
+  auto& pool = member_pool.pool;
+  auto held = pool.acquire();  // a statement sample, say
+  ASSERT_TRUE(held);
+  auto second = pool.acquire();  // an activity poll meanwhile
+  ASSERT_FALSE(second) << "other work holds at most max - 1 sessions";
+  EXPECT_TRUE(second.error().monitor_side) << "a wait behind our own work says nothing of the server";
+  auto health = pool.acquire(pool::Purpose::health);
+  EXPECT_TRUE(health) << "the health cycle's session is there for it";
+  EXPECT_EQ(pool.stats().total, 2);
 }
 
 }  // namespace

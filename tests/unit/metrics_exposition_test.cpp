@@ -230,6 +230,7 @@ TEST(MetricsExposition, EveryPromisedFamilyIsPresent) {
       {"pgvigil_cycles_total", "counter"},
       {"pgvigil_cycle_overruns_total", "counter"},
       {"pgvigil_cycle_duration_seconds", "gauge"},
+      {"pgvigil_cycle_delay_seconds", "gauge"},
       {"pgvigil_scrapes_total", "counter"},
       {"pgvigil_scrape_duration_seconds", "histogram"},
       {"pgvigil_scrape_bytes", "gauge"},

@@ -189,10 +189,12 @@ TEST_F(MetricsSeriesTest, WorkerCycleSeries) {
   db1.cycles = 120;
   db1.cycle_overruns = 2;
   db1.last_cycle_seconds = 0.125;
+  db1.cycle_delay_seconds = 0.25;
   const auto lines = render({cluster("main", {db1})});
   EXPECT_THAT(lines, Contains(R"(pgvigil_cycles_total{cluster="main",member="db1"} 120)"));
   EXPECT_THAT(lines, Contains(R"(pgvigil_cycle_overruns_total{cluster="main",member="db1"} 2)"));
   EXPECT_THAT(lines, Contains(R"(pgvigil_cycle_duration_seconds{cluster="main",member="db1"} 0.125)"));
+  EXPECT_THAT(lines, Contains(R"(pgvigil_cycle_delay_seconds{cluster="main",member="db1"} 0.25)"));
 }
 
 // pgvigil_schema_problems: one series per kind the primary's schema check reports, valued with the
