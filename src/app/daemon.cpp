@@ -70,6 +70,7 @@ void Daemon::start_runtime() {
   for (const auto& cluster : config_.clusters) clusters.push_back(build_cluster(cluster));
   std::lock_guard lock(runtime_mutex_);
   clusters_ = std::move(clusters);
+  set_probe_defaults();
 }
 
 void Daemon::stop_runtime() {
@@ -97,6 +98,16 @@ std::unique_ptr<cluster::ClusterRuntime> Daemon::build_cluster(const config::Clu
   return std::make_unique<cluster::ClusterRuntime>(config, services, [this] { publish_snapshot(); });
 }
 
+void Daemon::set_probe_defaults() {
+  std::map<std::string, health::ProbeDefaults> defaults;
+  for (const auto& cluster : config_.clusters) {
+    const auto& lag = cluster.health.checks.at("replication_lag");
+    defaults[cluster.name] =
+        health::ProbeDefaults{lag.warning.value_or(10), lag.warning_bytes.value_or(16.0 * 1024 * 1024)};
+  }
+  probe_defaults_ = std::move(defaults);
+}
+
 void Daemon::refresh_snapshot_if_due() {
   bool due = false;
   std::vector<cluster::ClusterRuntime*> clusters;
@@ -108,6 +119,10 @@ void Daemon::refresh_snapshot_if_due() {
   if (!due) return;
   // Only the main thread changes the list, so these stay valid here.
   for (auto* cluster : clusters) cluster->refresh(clock_.now());
+  {
+    std::lock_guard lock(runtime_mutex_);
+    live_ = loops_advancing();
+  }
   publish_snapshot();
 }
 
@@ -119,6 +134,10 @@ void Daemon::tick_clusters() {
   }
   for (auto* cluster : clusters) cluster->tick();
   std::lock_guard lock(runtime_mutex_);
+  if (!ready_latched_ && first_cycle_done()) {
+    ready_latched_ = true;
+    alerts_due_ = true;
+  }
   const auto shown = std::erase_if(hidden_, [&](const std::string& name) {
     auto it = std::ranges::find_if(clusters_, [&](const auto& c) { return c->name() == name; });
     return it == clusters_.end() || (*it)->ready();
@@ -134,9 +153,9 @@ void Daemon::publish_snapshot() {
   next->taken_steady = clock_.now();
   next->version = PGVIGIL_VERSION;
   next->config_reload_ok = last_reload_ok_.load();
-  if (!ready_latched_) ready_latched_ = first_cycle_done();
+  // Both are judged by the control loop (O(every task)), not here on every member's cycle.
   next->ready = ready_latched_;
-  next->live = loops_advancing();
+  next->live = live_;
   for (const auto& cluster : clusters_) {
     if (std::ranges::find(hidden_, cluster->name()) != hidden_.end()) continue;
     next->clusters.push_back(*cluster->snapshot());
@@ -144,10 +163,7 @@ void Daemon::publish_snapshot() {
   if (actions_) next->actions = actions_->history();
   if (statements_) next->statements = statements_->view();
   if (alerts_) next->alerts = alerts_->view();
-  for (const auto& cluster : config_.clusters) {
-    const auto& lag = cluster.health.checks.at("replication_lag");
-    next->probe_defaults[cluster.name] = health::ProbeDefaults{lag.warning.value_or(10), lag.warning_bytes.value_or(16.0 * 1024 * 1024)};
-  }
+  next->probe_defaults = probe_defaults_;
   last_published_ = next->taken_steady;
   store_.publish(std::move(next));
   // A new snapshot may raise or resolve an alert: the control loop runs a pass within a tick,
@@ -227,6 +243,7 @@ bool Daemon::reload() {
   {
     std::lock_guard lock(runtime_mutex_);
     config_ = std::move(loaded->config);
+    set_probe_defaults();
   }
   if (statements_) statements_->set_max_bytes(config_.daemon.statement_history_max_bytes);
   if (alerts_) alerts_->reconfigure(config_, std::move(*targets));
@@ -317,7 +334,7 @@ int Daemon::run() {
     std::string status;
     {
       std::lock_guard lock(runtime_mutex_);
-      ready_now = first_cycle_done();
+      ready_now = ready_latched_;
       status = status_line();
     }
     if (!ready_sent && ready_now) {

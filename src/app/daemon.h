@@ -6,6 +6,7 @@
 #include <atomic>
 #include <memory>
 #include <future>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -59,6 +60,7 @@ class Daemon {
   void publish_snapshot();
   void refresh_snapshot_if_due();
   void tick_clusters();
+  void set_probe_defaults();  // from config_, with runtime_mutex_ held
   void apply_logging(const config::Config& config) const;
   bool first_cycle_done() const;  // with runtime_mutex_ held
   bool loops_advancing() const;   // with runtime_mutex_ held
@@ -100,6 +102,8 @@ class Daemon {
   ClusterList clusters_;                 // config order
   std::vector<std::string> hidden_;      // added by a reload, shown once their first cycle is done
   bool ready_latched_ = false;           // guarded by runtime_mutex_: ready stays ready
+  bool live_ = true;                     // guarded by runtime_mutex_; judged by the control loop
+  std::map<std::string, health::ProbeDefaults> probe_defaults_;  // guarded by runtime_mutex_
   SteadyTime last_published_{};          // guarded by runtime_mutex_
   std::atomic<bool> alerts_due_{false};  // a snapshot was published since the last alert pass
 };

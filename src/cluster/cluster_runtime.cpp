@@ -161,9 +161,12 @@ void ClusterRuntime::request_stop() {
 }
 
 bool ClusterRuntime::ready() const {
-  std::lock_guard lock(members_mutex_);
-  return candidates_.empty() &&
-         std::ranges::all_of(members_, [](const auto& m) { return m->monitor().snapshot().checked; });
+  {
+    std::lock_guard lock(members_mutex_);
+    if (!candidates_.empty()) return false;
+  }
+  const auto current = snapshot();
+  return std::ranges::all_of(current->members, [](const auto& m) { return m.checked; });
 }
 
 std::pair<int, int> ClusterRuntime::members_up() const {
