@@ -23,6 +23,7 @@ bench_cluster_dir=""            # the harness's servers live here
 bench_pgvigil_pid=""
 bench_http_port=""
 bench_extra_pids=()             # other processes to stop on exit (e.g. postgres_exporter)
+bench_extra_cluster_dirs=()     # more harness clusters to stop on exit (bench/scale.sh)
 
 bench_log() { printf 'bench: %s\n' "$*" >&2; }
 bench_die() {
@@ -39,9 +40,12 @@ bench_cleanup() {
   for pid in "${bench_extra_pids[@]}"; do
     bench_stop_pid "$pid"
   done
-  if [[ -n $bench_cluster_dir && -d $bench_cluster_dir ]]; then
-    "$bench_build_dir/pgvigil-harness" stop --dir "$bench_cluster_dir" >/dev/null 2>&1 || true
-  fi
+  local dir
+  for dir in "$bench_cluster_dir" "${bench_extra_cluster_dirs[@]}"; do
+    if [[ -n $dir && -d $dir ]]; then
+      "$bench_build_dir/pgvigil-harness" stop --dir "$dir" >/dev/null 2>&1 || true
+    fi
+  done
   [[ -n $bench_dir ]] && rm -rf "$bench_dir"
   exit "$status"
 }

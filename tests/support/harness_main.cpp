@@ -1,7 +1,8 @@
 // pgvigil-harness: starts a throwaway primary + replica for scripts (scripts/demo) and stops it
 // again from another process.
 //
-//   pgvigil-harness start --dir DIR [--no-replica]   servers keep running after exit;
+//   pgvigil-harness start --dir DIR [--no-replica] [--max-connections N] [--set NAME=VALUE]...
+//                                                    servers keep running after exit;
 //                                                    DIR/cluster.env says where they are
 //   pgvigil-harness stop --dir DIR                   stops them by PID and removes DIR
 //
@@ -29,10 +30,12 @@ struct Arguments {
   std::string command;
   std::string dir;
   bool with_replica = true;
+  int max_connections = 0;  // 0: the harness's default
+  std::vector<std::pair<std::string, std::string>> settings;  // more postgresql.conf settings
 };
 
 int usage() {
-  std::cerr << "usage: pgvigil-harness start --dir DIR [--no-replica]\n"
+  std::cerr << "usage: pgvigil-harness start --dir DIR [--no-replica] [--max-connections N] [--set NAME=VALUE]...\n"
                "       pgvigil-harness stop --dir DIR\n";
   return kUsageError;
 }
@@ -46,6 +49,18 @@ bool parse(int argc, char** argv, Arguments& out) {
       out.dir = args[++i];
     } else if (args[i] == "--no-replica" && out.command == "start") {
       out.with_replica = false;
+    } else if (args[i] == "--max-connections" && out.command == "start" && i + 1 < args.size()) {
+      try {
+        out.max_connections = std::stoi(args[++i]);
+      } catch (const std::exception&) {
+        return false;
+      }
+      if (out.max_connections < 10) return false;
+    } else if (args[i] == "--set" && out.command == "start" && i + 1 < args.size()) {
+      const std::string& setting = args[++i];
+      const auto equals = setting.find('=');
+      if (equals == std::string::npos || equals == 0) return false;
+      out.settings.emplace_back(setting.substr(0, equals), setting.substr(equals + 1));
     } else {
       return false;
     }
@@ -63,6 +78,8 @@ int start(const Arguments& args) {
   const auto began = std::chrono::steady_clock::now();
   PgCluster::Options options;
   options.with_replica = args.with_replica;
+  if (args.max_connections > 0) options.max_connections = args.max_connections;
+  options.settings = args.settings;
   options.base_dir = args.dir;
   options.stop_with_caller = false;  // the servers must outlive this process
   auto cluster = PgCluster::start(options);
