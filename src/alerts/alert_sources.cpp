@@ -50,9 +50,15 @@ AlertCondition condition(std::string alertname, AlertSeverity severity, const st
   return out;
 }
 
+// The `monitor` reason is info for the member (the server did nothing wrong) but a warning for
+// whoever runs pgvigil: its verdicts are going stale for want of sessions or CPU.
+AlertSeverity member_alert_severity(const health::Reason& reason) {
+  return reason.check == "monitor" ? AlertSeverity::warning : severity_of(reason.severity);
+}
+
 AlertCondition member_condition(const std::string& cluster, const std::string& member, const health::Reason& reason,
                                 const AlertRuleSettings& settings) {
-  AlertCondition out = condition(alert_name(config::AlertScope::member, reason.check), severity_of(reason.severity),
+  AlertCondition out = condition(alert_name(config::AlertScope::member, reason.check), member_alert_severity(reason),
                                  cluster, settings);
   out.labels["member"] = member;
   out.labels["check"] = reason.check;

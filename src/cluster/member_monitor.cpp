@@ -282,9 +282,7 @@ void MemberMonitor::delayed_by_monitor(const db::Error& error, SteadyTime starte
     next = snapshot_;
   }
   if (!next.checked) return;  // no verdict yet to stand on: the next cycle tries again
-  std::erase_if(next.reasons, [](const health::Reason& r) { return r.check == kMonitorCheck; });
-  next.reasons.push_back(health::Reason{std::string(kMonitorCheck), health::Severity::info, "pool_exhausted",
-                                        "a free session", "check delayed by the monitor: " + error.message, 0});
+  last_delay_ = DelayNote{ctx_.clock.now(), "pool_exhausted", "check delayed by the monitor: " + error.message};
   spdlog::debug("cluster={} member={} health cycle delayed: {}", ctx_.cluster, ctx_.member, error.message);
   publish(std::move(next), started, Renewal::kept);
 }
@@ -294,15 +292,17 @@ void MemberMonitor::publish(health::MemberSnapshot next, SteadyTime started, Ren
   const auto delay = task_->last_delay();
   const auto plan = ctx_.plan.current();
   const auto late = std::max<std::chrono::nanoseconds>(plan->config.health.interval / 5, std::chrono::milliseconds(500));
-  if (renewal == Renewal::fresh) {
-    std::erase_if(next.reasons, [](const health::Reason& r) { return r.check == kMonitorCheck; });
-    if (delay > late) {
-      next.reasons.push_back(health::Reason{std::string(kMonitorCheck), health::Severity::info, "cycle_delayed",
-                                            fmt::format("{:.3f}s", std::chrono::duration<double>(late).count()),
-                                            fmt::format("check started {:.3f}s late: the monitor is saturated",
-                                                        std::chrono::duration<double>(delay).count()),
-                                            std::chrono::duration<double>(delay).count()});
-    }
+  if (renewal == Renewal::fresh && delay > late) {
+    last_delay_ = DelayNote{now, "cycle_delayed",
+                            fmt::format("check started {:.3f}s late: the monitor is saturated",
+                                        std::chrono::duration<double>(delay).count())};
+  }
+  // Said for three intervals after the last delay, so that an intermittent saturation reads as
+  // one steady condition rather than a flicker.
+  std::erase_if(next.reasons, [](const health::Reason& r) { return r.check == kMonitorCheck; });
+  if (last_delay_ && now - last_delay_->at < 3 * plan->config.health.interval) {
+    next.reasons.push_back(health::Reason{std::string(kMonitorCheck), health::Severity::info, last_delay_->kind,
+                                          "on time", last_delay_->message, 0});
   }
   next.checked = true;
   next.checked_at = ctx_.clock.wall_now();

@@ -85,6 +85,12 @@ class MemberMonitor {
   std::optional<double> schema_seconds_;  // round trip of the last run's statements
   std::vector<std::string> alembic_versions_;
   std::string last_logged_;
+  struct DelayNote {
+    SteadyTime at;
+    std::string kind;  // pool_exhausted | cycle_delayed
+    std::string message;
+  };
+  std::optional<DelayNote> last_delay_;  // the daemon's last delay of this member's cycle
   std::uint64_t cycles_ = 0;
 
   mutable std::mutex mutex_;
