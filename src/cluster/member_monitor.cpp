@@ -10,6 +10,7 @@
 #include "health/cycle_reader.h"
 #include "health/schema/schema_evaluation.h"
 #include "health/schema/schema_sql.h"
+#include "util/run_delay.h"
 
 namespace pgvigil::cluster {
 namespace {
@@ -18,6 +19,25 @@ double seconds_between(SteadyTime a, SteadyTime b) { return std::chrono::duratio
 
 // Round trips are timed on the real clock whatever clock_ is: they measure the server.
 double seconds_since(SteadyTime sent) { return seconds_between(sent, std::chrono::steady_clock::now()); }
+
+// A round trip to the server, from sending the statement to its answer, less the time this thread
+// spent waiting for a CPU of our own host meanwhile (an HTTP flood, a busy machine): that wait is
+// the daemon's, not the server's or the network's.
+class RoundTrip {
+ public:
+  RoundTrip() : sent_(std::chrono::steady_clock::now()), waited_before_(thread_run_delay()) {}
+  double seconds() const {
+    const double elapsed = seconds_since(sent_);
+    const auto waited_after = thread_run_delay();
+    if (!waited_before_ || !waited_after) return elapsed;
+    const double queued = std::chrono::duration<double>(*waited_after - *waited_before_).count();
+    return std::max(0.0, elapsed - queued);
+  }
+
+ private:
+  SteadyTime sent_;
+  std::optional<std::chrono::nanoseconds> waited_before_;
+};
 
 // A refused connection or a session the server closed is certain; a timeout may be a blip.
 bool definitive(const db::Error& error) {
@@ -82,10 +102,10 @@ std::expected<void, db::Error> MemberMonitor::read_member(const ClusterPlan& pla
                                                          bool costly_due, health::Observations& obs) {
   const auto timeout = plan.config.health.query_timeout;
   if (costly_due) {
-    const auto sent = std::chrono::steady_clock::now();
+    const RoundTrip timing;
     auto both = session.query_prepared(plan.with_costly_query, timeout);
     if (both) {
-      const double round_trip = seconds_since(sent);
+      const double round_trip = timing.seconds();
       health::read_cycle_row(*both, obs);
       keep_costly(obs);
       costly_.check_seconds["costly"] = round_trip;
@@ -99,10 +119,10 @@ std::expected<void, db::Error> MemberMonitor::read_member(const ClusterPlan& pla
     spdlog::warn("cluster={} member={} costly checks failed: {}", ctx_.cluster, ctx_.member,
                  both.error().to_string());
   }
-  const auto sent = std::chrono::steady_clock::now();
+  const RoundTrip timing;
   auto regular = session.query_prepared(plan.regular_query, timeout);
   if (!regular) return std::unexpected(regular.error());
-  obs.latency_seconds = seconds_since(sent);
+  obs.latency_seconds = timing.seconds();
   last_regular_seconds_ = obs.latency_seconds;
   health::read_cycle_row(*regular, obs);
   return {};
