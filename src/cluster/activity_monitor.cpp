@@ -33,7 +33,7 @@ void ActivityMonitor::poll(std::stop_token stop) {
   timeout_ = plan_.current()->config.health.query_timeout;
   auto lease = pool_.acquire();
   if (!lease) return report_problem("no session: " + lease.error().to_string());
-  auto result = (*lease)->query_prepared(queries::kActivitySql, timeout_);
+  auto result = (*lease)->query_prepared(queries::activity_sql(), timeout_);
   if (!result) return report_problem(result.error().to_string());
   auto read = queries::read_activity_poll(*result);
   if (!read) return report_problem(read.error());
