@@ -22,21 +22,32 @@ ActivityMonitor::ActivityMonitor(const MemberContext& context, Scheduler& schedu
                                  queries::ClusterCancelPolicy& policy, queries::ActionJournal& journal)
     : cluster_(context.cluster), member_(context.member), plan_(context.plan),
       timeout_(context.plan.current()->config.health.query_timeout), pool_(context.pool), policy_(policy),
-      journal_(journal), clock_(context.clock) {
+      journal_(journal), clock_(context.clock), sessions_(context.sessions) {
   task_ = scheduler.every("act-" + member_, plan_.current()->config.queries.activity_interval,
                           [this](std::stop_token stop) { poll(stop); });
   task_->start();
+}
+
+ActivityMonitor::~ActivityMonitor() {
+  task_.reset();  // no poll posts after this
+  sessions_.withdraw(member_, &pool_);
 }
 
 void ActivityMonitor::poll(std::stop_token stop) {
   if (stop.stop_requested()) return;
   timeout_ = plan_.current()->config.health.query_timeout;
   auto lease = pool_.acquire();
-  if (!lease) return report_problem("no session: " + lease.error().to_string());
-  auto result = (*lease)->query_prepared(queries::kActivitySql, timeout_);
-  if (!result) return report_problem(result.error().to_string());
+  if (!lease) return failed("no session: " + lease.error().to_string());
+  const auto sent = clock_.now();
+  auto result = (*lease)->query_prepared(queries::activity_sql(), timeout_);
+  if (!result) return failed(result.error().to_string());
   auto read = queries::read_activity_poll(*result);
-  if (!read) return report_problem(read.error());
+  if (!read) return failed(read.error());
+  if (read->sessions) {
+    sessions_.post(member_, &pool_, queries::SessionPost{std::move(*read->sessions), sent});
+  } else {
+    sessions_.withdraw(member_, &pool_);
+  }
   if (read->unreadable_rows > 0) {
     spdlog::debug("cluster={} member={} activity poll: {} row(s) could not be read and were left alone", cluster_,
                   member_, read->unreadable_rows);
@@ -105,7 +116,8 @@ void ActivityMonitor::log_record(const ActionRecord& record) const {
                s.pid, s.user, reason, why);
 }
 
-void ActivityMonitor::report_problem(const std::string& problem) {
+void ActivityMonitor::failed(const std::string& problem) {
+  sessions_.withdraw(member_, &pool_);  // the health cycle scans for itself until a poll works again
   if (problem == last_problem_) return;
   spdlog::warn("cluster={} member={} activity poll failed, nothing is cancelled here until it works: {}", cluster_,
                member_, problem);

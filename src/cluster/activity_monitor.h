@@ -5,10 +5,15 @@
 // recording goes to the daemon's ActionJournal. Runs on primaries and replicas alike: a runaway
 // report on a replica holds back replay or vacuum just the same.
 //
+// The same statement summarises the session checks' readings (connections, the longest query,
+// transaction and idle transaction), which the monitor posts to the cluster's SessionBoard for
+// the member's health cycle: one scan of pg_stat_activity per interval serves both.
+//
 // The poll goes through the member's pool, so it is one of the daemon's own sessions
 // (application_name "pgvigil", and the statement leaves out its own backend): the policy never
 // acts on the daemon itself. A poll that fails is logged when its error changes, at warn, and
-// retried at the next interval; the health monitor reports the member itself.
+// retried at the next interval; its post is withdrawn, so the health cycle scans for itself and
+// reports the member.
 #pragma once
 
 #include <memory>
@@ -27,6 +32,9 @@ class ActivityMonitor {
  public:
   ActivityMonitor(const MemberContext& context, Scheduler& scheduler, queries::ClusterCancelPolicy& policy,
                   queries::ActionJournal& journal);
+  ~ActivityMonitor();  // waits for a poll in progress, then withdraws the last post
+  ActivityMonitor(const ActivityMonitor&) = delete;
+  ActivityMonitor& operator=(const ActivityMonitor&) = delete;
 
   const std::string& name() const { return member_; }
   const ScheduledTask& worker() const { return *task_; }
@@ -37,7 +45,7 @@ class ActivityMonitor {
   void poll(std::stop_token stop);
   std::vector<queries::ActionRecord> act(db::Connection& session, std::vector<queries::CancelDecision> decisions);
   void log_record(const queries::ActionRecord& record) const;
-  void report_problem(const std::string& problem);
+  void failed(const std::string& problem);
 
   const std::string cluster_;
   const std::string member_;
@@ -47,6 +55,7 @@ class ActivityMonitor {
   queries::ClusterCancelPolicy& policy_;
   queries::ActionJournal& journal_;
   const Clock& clock_;
+  queries::SessionBoard& sessions_;
 
   // Worker thread only.
   queries::CancelTracker tracker_;

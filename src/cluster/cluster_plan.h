@@ -10,6 +10,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "health/checks/check.h"
 
 namespace pgvigil::cluster {
 
@@ -17,10 +18,16 @@ struct ClusterPlan {
   config::ClusterConfig config;
   std::string regular_query;      // the regular checks
   std::string with_costly_query;  // the regular checks and the costly ones
+  // The same two without the session checks, for the cycles that adopt the activity poll's
+  // reading of pg_stat_activity instead (queries/session_board.h).
+  std::string regular_query_polled_sessions;
+  std::string with_costly_query_polled_sessions;
   std::string schema_catalog_sql; // empty without a schema section
   std::optional<std::string> heartbeat_table;  // set when write_probe is enabled
 
   const config::MemberConfig* member(const std::string& name) const;
+  // The cycle's statement: with the costly checks or not, scanning pg_stat_activity or not.
+  const std::string& cycle_query(bool with_costly, health::SessionSource sessions) const;
 };
 
 using PlanPtr = std::shared_ptr<const ClusterPlan>;

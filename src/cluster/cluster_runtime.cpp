@@ -43,7 +43,7 @@ ClusterRuntime::~ClusterRuntime() {
 std::shared_ptr<MemberRuntime> ClusterRuntime::build_member(const std::string& member,
                                                             MemberMonitor::Service service) {
   return std::make_shared<MemberRuntime>(name_, member, plan_, pools_, services_, [this] { on_member_published(); },
-                                         statements_availability_, service);
+                                         statements_availability_, session_board_, service);
 }
 
 void ClusterRuntime::sync_policy(const ClusterPlan& plan) {

@@ -1,6 +1,6 @@
 // Everything that runs for one configured cluster: one MemberRuntime per member (pool, health
 // cycle, and the activity poll and statement sampler when the plan asks for them), the cluster's
-// cancel policy, its topology, and its snapshot.
+// cancel policy, its topology, the boards its members' workers share, and its snapshot.
 //
 // The snapshot is published per cluster, copy-on-write: a member's cycle rebuilds only its own
 // cluster's ClusterSnapshot (O(the cluster)), and the daemon's view is a list of these pointers.
@@ -27,6 +27,7 @@
 #include "health/snapshot.h"
 #include "pool/pool_manager.h"
 #include "queries/cluster_cancel_policy.h"
+#include "queries/session_board.h"
 #include "queries/statements_availability.h"
 
 namespace pgvigil::cluster {
@@ -74,6 +75,7 @@ class ClusterRuntime {
   PlanBoard plan_;
   pool::PoolManager pools_;
   queries::StatementsAvailability statements_availability_;  // written by the samplers, read by the monitors
+  queries::SessionBoard session_board_;  // written by the activity polls, read by the monitors
   std::unique_ptr<queries::ClusterCancelPolicy> policy_;     // null when the canceller is off
 
   // Changed by the main thread only, under members_mutex_; other threads read them under it.

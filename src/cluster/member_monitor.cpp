@@ -99,11 +99,12 @@ std::optional<health::Lsn> MemberMonitor::read_primary_lsn(const ClusterPlan& pl
 }
 
 std::expected<void, db::Error> MemberMonitor::read_member(const ClusterPlan& plan, db::Connection& session,
-                                                         bool costly_due, health::Observations& obs) {
+                                                         bool costly_due, health::SessionSource sessions,
+                                                         health::Observations& obs) {
   const auto timeout = plan.config.health.query_timeout;
   if (costly_due) {
     const RoundTrip timing;
-    auto both = session.query_prepared(plan.with_costly_query, timeout);
+    auto both = session.query_prepared(plan.cycle_query(true, sessions), timeout);
     if (both) {
       const double round_trip = timing.seconds();
       health::read_cycle_row(*both, obs);
@@ -120,7 +121,7 @@ std::expected<void, db::Error> MemberMonitor::read_member(const ClusterPlan& pla
                  both.error().to_string());
   }
   const RoundTrip timing;
-  auto regular = session.query_prepared(plan.regular_query, timeout);
+  auto regular = session.query_prepared(plan.cycle_query(false, sessions), timeout);
   if (!regular) return std::unexpected(regular.error());
   obs.latency_seconds = timing.seconds();
   last_regular_seconds_ = obs.latency_seconds;
@@ -187,7 +188,15 @@ void MemberMonitor::cycle(std::stop_token stop) {
   }
   const bool costly_due = started >= next_costly_;
   if (costly_due) next_costly_ = started + health_config.slow_checks_interval;
-  if (auto read = read_member(*plan, **lease, costly_due, obs); !read) return mark_down(read.error(), started);
+  // The canceller's poll read pg_stat_activity moments ago: its reading stands for a scan.
+  const auto polled = ctx_.sessions.fresh(
+      ctx_.member, &ctx_.pool, ctx_.clock.now(),
+      queries::session_post_limit(plan->config.queries.activity_interval, health_config.query_timeout));
+  const auto sessions = polled ? health::SessionSource::activity_poll : health::SessionSource::scan;
+  if (auto read = read_member(*plan, **lease, costly_due, sessions, obs); !read) {
+    return mark_down(read.error(), started);
+  }
+  if (polled) health::adopt_sessions(polled->readings, health_config, obs);
   if (plan->heartbeat_table && (*lease)->is_open()) {
     run_write_probe(**lease, *plan->heartbeat_table, ctx_.member, obs.role.in_recovery, health_config.query_timeout,
                     obs);

@@ -9,6 +9,9 @@
 // schema section, a primary also runs the schema check when it is due (schema.interval): one or
 // two statements of its own on the cycle's connection, then the migrations directory once the
 // connection is given back; its last answer is judged every cycle until the next run.
+// While the member's activity poll (the canceller) posts fresh session readings to the cluster's
+// SessionBoard, the session checks adopt those and the cycle's statement leaves pg_stat_activity
+// alone; otherwise it scans it itself.
 // Only evidence from the server or the network changes the verdict: when the daemon itself keeps
 // the cycle from running (no free session of its own, a cycle that started late) the last verdict
 // stands and an `info` reason of check `monitor` says why.
@@ -56,7 +59,7 @@ class MemberMonitor {
   void cycle(std::stop_token stop);
   std::optional<health::Lsn> read_primary_lsn(const ClusterPlan& plan);
   std::expected<void, db::Error> read_member(const ClusterPlan& plan, db::Connection& session, bool costly_due,
-                                             health::Observations& obs);
+                                             health::SessionSource sessions, health::Observations& obs);
   void keep_costly(const health::Observations& fresh);
   bool run_schema(const ClusterPlan& plan, db::Connection& connection, SteadyTime started);
   void forget_schema();  // a replica, or a server that went away, has no schema result

@@ -32,7 +32,7 @@ struct MemberRuntime::PoolParts {
 MemberRuntime::MemberRuntime(const std::string& cluster, const std::string& member, const PlanBoard& plan,
                              pool::PoolManager& cluster_pools, const RuntimeServices& services,
                              std::function<void()> on_publish, queries::StatementsAvailability& availability,
-                             MemberMonitor::Service service)
+                             queries::SessionBoard& sessions, MemberMonitor::Service service)
     : plan_(plan), services_(services), on_publish_(std::move(on_publish)), availability_(availability),
       lost_link_(std::make_shared<LostLink>()),
       // The pool's callback may run on the socket watch's thread after this object is gone (a
@@ -45,7 +45,7 @@ MemberRuntime::MemberRuntime(const std::string& cluster, const std::string& memb
                                                 }
                                                 if (link->monitor) link->monitor->wake();
                                               })),
-      context_{cluster, member, plan, pool_parts_->pool, cluster_pools, services.clock},
+      context_{cluster, member, plan, pool_parts_->pool, cluster_pools, services.clock, sessions},
       in_service_(service == MemberMonitor::Service::in_service) {
   monitor_ = std::make_unique<MemberMonitor>(context_, services.health, on_publish_,
                                              services.statements ? &availability_ : nullptr, service);

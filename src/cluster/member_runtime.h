@@ -21,6 +21,7 @@
 #include "queries/action_journal.h"
 #include "queries/cluster_cancel_policy.h"
 #include "queries/interval_journal.h"
+#include "queries/session_board.h"
 #include "queries/statements_availability.h"
 #include "util/scheduler.h"
 
@@ -41,7 +42,8 @@ class MemberRuntime {
  public:
   MemberRuntime(const std::string& cluster, const std::string& member, const PlanBoard& plan,
                 pool::PoolManager& cluster_pools, const RuntimeServices& services, std::function<void()> on_publish,
-                queries::StatementsAvailability& availability, MemberMonitor::Service service);
+                queries::StatementsAvailability& availability, queries::SessionBoard& sessions,
+                MemberMonitor::Service service);
   ~MemberRuntime();
   MemberRuntime(const MemberRuntime&) = delete;
   MemberRuntime& operator=(const MemberRuntime&) = delete;

@@ -75,6 +75,19 @@ struct WriteProbeObservation {
   bool missing_table = false;
 };
 
+// What the session checks (connections, long_running, idle_in_transaction) read from
+// pg_stat_activity at one moment, taken apart from a cycle: the activity poll reads them in its
+// own scan (health/checks/check.h read_session_summary) and the member's cycle adopts them
+// (adopt_sessions) instead of scanning again. The same fields as in Observations, read by the
+// same parsers. Plain value.
+struct SessionObservations {
+  double server_now = 0;  // epoch seconds, the server's clock when they were read
+  std::optional<ConnectionsView> connections;
+  std::optional<LongestSession> longest_query;
+  std::optional<LongestSession> longest_transaction;
+  std::optional<LongestSession> longest_idle_in_transaction;
+};
+
 struct Observations {
   RoleObservation role;
   std::optional<ConnectionsView> connections;

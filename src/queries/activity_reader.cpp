@@ -6,6 +6,9 @@
 #include <cstdint>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "health/checks/check.h"
 
 namespace pgvigil::queries {
 namespace {
@@ -44,6 +47,13 @@ std::expected<std::optional<WallTime>, std::string> timestamp(const ActivityRow&
 std::string text_of(const ActivityRow& row, Column column) { return std::string(at(row, column).value_or("")); }
 
 bool flag_of(const ActivityRow& row, Column column) { return at(row, column).value_or("f") == "t"; }
+
+// The summary row's json; nullopt when it is not an object (the health cycle then scans itself).
+std::optional<health::SessionObservations> read_sessions(std::string_view text, std::int64_t server_now_us) {
+  const auto summary = nlohmann::json::parse(text, nullptr, false);
+  if (!summary.is_object()) return std::nullopt;
+  return health::read_session_summary(summary, static_cast<double>(server_now_us) / 1e6);
+}
 
 }  // namespace
 
@@ -102,6 +112,10 @@ std::expected<ReadPoll, std::string> parse_activity_rows(std::span<const Activit
     const auto now = parse_int<std::int64_t>(now_text);
     if (!now) return std::unexpected(unreadable(Column::server_now_us, now_text));
     read.poll.server_now = from_epoch_micros(*now);
+    if (const auto summary = at(row, Column::sessions)) {
+      read.sessions = read_sessions(*summary, *now);
+      continue;
+    }
     auto session = parse_activity_row(row);
     if (!session) {
       ++read.unreadable_rows;

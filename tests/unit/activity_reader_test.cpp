@@ -29,6 +29,12 @@ ActivityRow row_of(const std::map<std::string_view, std::string_view>& values) {
   return row;
 }
 
+std::size_t occurrences(const std::string& text, std::string_view what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+  return n;
+}
+
 // A client running a query for 3 s, with every column the server fills for one.
 std::map<std::string_view, std::string_view> running_client() {
   return {{"server_now_us", "1700000000123456"},
@@ -159,16 +165,94 @@ TEST(ActivityReader, AnUnreadableServerClockFailsThePoll) {
   EXPECT_NE(read.error().find("server_now_us"), std::string::npos) << read.error();
 }
 
+// The summary row as the server sends it: the session checks' json object, NULL everywhere else
+// but server_now_us.
+constexpr std::string_view kSummary =
+    R"({"connections" : {"max" : 100, "reserved" : 3, "used" : 4, "states" : {"active" : 1, "idle" : 2, )"
+    R"("idle in transaction" : 1}}, "long_running" : {"query" : {"s" : 12.5, "pid" : 4242, "user" : "app", )"
+    R"("app" : "web"}, "xact" : {"s" : 14.0, "pid" : 4242, "user" : "app", "app" : "web"}}, )"
+    R"("idle_in_transaction" : {"s" : 7.25, "pid" : 77, "user" : "batch", "app" : "psql"}})";
+
+TEST(ActivityReader, TheSummaryRowIsTheSessionChecksReadingsNotASession) {
+  const std::vector<ActivityRow> rows{row_of(running_client()),
+                                      row_of({{"server_now_us", "1700000000123456"}, {"sessions", kSummary}})};
+  const auto read = parse_activity_rows(rows);
+  ASSERT_TRUE(read.has_value()) << read.error();
+  ASSERT_EQ(read->poll.sessions.size(), 1u) << "the policy sees the sessions it saw before";
+  EXPECT_EQ(read->poll.sessions[0].pid, 4242);
+  EXPECT_EQ(read->unreadable_rows, 0u);
+  ASSERT_TRUE(read->sessions);
+  const auto& s = *read->sessions;
+  EXPECT_DOUBLE_EQ(s.server_now, 1700000000.123456);
+  ASSERT_TRUE(s.connections);
+  EXPECT_EQ(s.connections->max, 100);
+  EXPECT_EQ(s.connections->reserved, 3);
+  EXPECT_EQ(s.connections->used, 4);
+  EXPECT_EQ(s.connections->by_state, (std::map<std::string, int>{{"active", 1}, {"idle", 2}, {"idle in transaction", 1}}));
+  ASSERT_TRUE(s.longest_query);
+  EXPECT_EQ(s.longest_query->seconds, 12.5);
+  EXPECT_EQ(s.longest_query->pid, 4242);
+  EXPECT_EQ(s.longest_query->user, "app");
+  EXPECT_EQ(s.longest_query->application, "web");
+  ASSERT_TRUE(s.longest_transaction);
+  EXPECT_EQ(s.longest_transaction->seconds, 14.0);
+  ASSERT_TRUE(s.longest_idle_in_transaction);
+  EXPECT_EQ(s.longest_idle_in_transaction->pid, 77);
+  EXPECT_EQ(s.longest_idle_in_transaction->user, "batch");
+}
+
+TEST(ActivityReader, AQuietServerHasOnlyTheSummaryRow) {
+  // Nothing but idle sessions: no session for the policy, but the health cycle still learns the
+  // connection count, and that no query runs (the server's json null).
+  const std::vector<ActivityRow> rows{row_of(
+      {{"server_now_us", "1700000000123456"},
+       {"sessions",
+        R"({"connections" : {"max" : 100, "reserved" : 3, "used" : 2, "states" : {"idle" : 2}}, )"
+        R"("long_running" : {"query" : null, "xact" : null}, "idle_in_transaction" : null})"}})};
+  const auto read = parse_activity_rows(rows);
+  ASSERT_TRUE(read.has_value()) << read.error();
+  EXPECT_TRUE(read->poll.sessions.empty());
+  EXPECT_EQ(read->poll.server_now, kServerNow);
+  ASSERT_TRUE(read->sessions);
+  EXPECT_EQ(read->sessions->connections->used, 2);
+  EXPECT_FALSE(read->sessions->longest_query);
+  EXPECT_FALSE(read->sessions->longest_transaction);
+  EXPECT_FALSE(read->sessions->longest_idle_in_transaction);
+}
+
+TEST(ActivityReader, AnUnreadableSummaryLeavesThePollAsItIs) {
+  const std::vector<ActivityRow> rows{row_of(running_client()),
+                                      row_of({{"server_now_us", "1700000000123456"}, {"sessions", "{not json"}})};
+  const auto read = parse_activity_rows(rows);
+  ASSERT_TRUE(read.has_value()) << read.error();
+  EXPECT_EQ(read->poll.sessions.size(), 1u);
+  EXPECT_EQ(read->unreadable_rows, 0u);
+  EXPECT_FALSE(read->sessions) << "the health cycle scans for itself";
+}
+
 // Each column the reader looks for is one the statement produces, by that exact name: as an
 // alias or as a column of pg_stat_activity selected under its own name.
 TEST(ActivityReader, EveryColumnIsNamedByThePollStatement) {
-  const std::string sql(kActivitySql);
+  const std::string sql(activity_sql());
   for (const auto column : kActivityColumns) {
     const std::string name(column);
     const bool aliased = sql.find(" AS " + name + ",") != std::string::npos ||
                          sql.find(" AS " + name + " ") != std::string::npos;
     const bool selected = sql.find(" a." + name + ",") != std::string::npos;
-    EXPECT_TRUE(aliased || selected) << name << " is not a column of kActivitySql";
+    EXPECT_TRUE(aliased || selected) << name << " is not a column of activity_sql()";
+  }
+}
+
+// One scan of pg_stat_activity feeds both the sessions' rows and the summary row.
+TEST(ActivityReader, ThePollStatementScansPgStatActivityOnceForBothReaders) {
+  const std::string sql(activity_sql());
+  EXPECT_EQ(occurrences(sql, "pg_stat_activity"), 1u) << sql;
+  EXPECT_EQ(sql.rfind("WITH activity AS MATERIALIZED (", 0), 0u) << sql;
+  EXPECT_EQ(occurrences(sql, "UNION ALL SELECT"), 4u) << "three more progress views, then the summary row";
+  EXPECT_NE(sql.find("FROM activity WHERE backend_type = 'client backend'"), std::string::npos)
+      << "the session checks read the poll's scan: " << sql;
+  for (const auto* check : {"'connections'", "'long_running'", "'idle_in_transaction'"}) {
+    EXPECT_NE(sql.find(check), std::string::npos) << check;
   }
 }
 

@@ -2,10 +2,13 @@
 // reasons naming pids, and the replication lag rules (an idle primary is not lag).
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "config/check_defaults.h"
 #include "health/checks/check.h"
 #include "health/checks/database_checks.h"
 #include "health/checks/replication_checks.h"
+#include "health/checks/session_checks.h"
 
 namespace pgvigil::health {
 namespace {
@@ -212,6 +215,156 @@ TEST(CycleQuery, TheSessionChecksShareOneReadOfPgStatActivity) {
   const auto without = build_cycle_query(h, true);
   EXPECT_EQ(without.rfind("SELECT ", 0), 0u) << without;
   EXPECT_EQ(without.find("client_sessions"), std::string::npos);
+}
+
+// The select list of a cycle's statement, one entry per check.
+std::vector<std::string> columns_of(const std::string& sql) {
+  const auto select = sql.rfind("SELECT ", 0) == 0 ? 0 : sql.find("\nSELECT ") + 1;
+  std::vector<std::string> columns;
+  const std::string_view separator = ",\n       ";
+  for (auto at = select + 7;;) {
+    const auto next = sql.find(separator, at);
+    columns.push_back(sql.substr(at, next == std::string::npos ? std::string::npos : next - at));
+    if (next == std::string::npos) return columns;
+    at = next + separator.size();
+  }
+}
+
+TEST(CycleQuery, WithTheActivityPollsReadingTheStatementLeavesPgStatActivityAlone) {
+  auto h = defaults();
+  for (bool with_costly : {false, true}) {
+    const auto sql = build_cycle_query(h, with_costly, SessionSource::activity_poll);
+    EXPECT_EQ(sql.rfind("SELECT ", 0), 0u) << "no common table expression is left: " << sql;
+    EXPECT_EQ(sql.find("pg_stat_activity"), std::string::npos) << sql;
+    EXPECT_EQ(sql.find("client_sessions"), std::string::npos) << sql;
+    for (const auto* gone : {"AS connections", "AS long_running", "AS idle_in_transaction"}) {
+      EXPECT_EQ(sql.find(gone), std::string::npos) << gone;
+    }
+    EXPECT_NE(sql.find("AS role"), std::string::npos);
+    EXPECT_NE(sql.find("AS prepared_xacts"), std::string::npos) << "pg_prepared_xacts, not pg_stat_activity";
+    EXPECT_EQ(sql.find("AS blocking") != std::string::npos, with_costly);
+    EXPECT_EQ(sql.find("AS database_size") != std::string::npos, with_costly);
+  }
+  // Everything else is the scanning statement's, column for column.
+  for (bool with_costly : {false, true}) {
+    auto scanning = columns_of(build_cycle_query(h, with_costly));
+    const auto removed = std::erase_if(scanning, [](const std::string& c) {
+      return c.ends_with(" AS connections") || c.ends_with(" AS long_running") || c.ends_with(" AS idle_in_transaction");
+    });
+    EXPECT_EQ(removed, 3u);
+    EXPECT_EQ(columns_of(build_cycle_query(h, with_costly, SessionSource::activity_poll)), scanning);
+  }
+}
+
+TEST(SessionSummary, TheSessionChecksSqlOverTheGivenScan) {
+  const auto summary = build_session_summary_sql("activity");
+  EXPECT_EQ(summary.cte.rfind("client_sessions AS MATERIALIZED (", 0), 0u) << summary.cte;
+  EXPECT_NE(summary.cte.find(" FROM activity WHERE backend_type = 'client backend'"), std::string::npos) << summary.cte;
+  EXPECT_EQ(summary.cte.find("pg_stat_activity"), std::string::npos) << summary.cte;
+  // The same filter as the cycle's own: the daemon's sessions are left out either way.
+  EXPECT_NE(std::string(kClientSessionsCte).find(summary.cte.substr(summary.cte.find(" WHERE "))), std::string::npos);
+  EXPECT_EQ(summary.json.rfind("json_build_object('connections', " + std::string(kConnectionsSql), 0), 0u)
+      << summary.json;
+  EXPECT_NE(summary.json.find("'long_running', " + std::string(kLongRunningSql)), std::string::npos);
+  EXPECT_NE(summary.json.find("'idle_in_transaction', " + std::string(kIdleInTransactionSql)), std::string::npos);
+  EXPECT_EQ(summary.json.find("prepared_xacts"), std::string::npos);
+}
+
+// The session checks' values as the server returns them, under each check's name.
+nlohmann::json session_values() {
+  return nlohmann::json::parse(R"({
+    "connections": {"max": 100, "reserved": 3, "used": 80, "states": {"active": 70, "idle in transaction": 10}},
+    "long_running": {"query": {"s": 2000, "pid": 77, "user": "app", "app": "batch"},
+                     "xact": {"s": 2100, "pid": 77, "user": "app", "app": "batch"}},
+    "idle_in_transaction": {"s": 400, "pid": 4242, "user": "app", "app": "psql"}})");
+}
+
+// A cycle that scanned: each enabled check's column handed to its parser (cycle_reader.cpp).
+Observations as_scanned(const nlohmann::json& values, const config::HealthConfig& h) {
+  Observations o;
+  for (const auto& check : all_checks()) {
+    const auto it = h.checks.find(std::string(check.name));
+    if (check.adopt == nullptr || it == h.checks.end() || !it->second.enabled) continue;
+    check.parse(values[std::string(check.name)], o);
+  }
+  return o;
+}
+
+Observations as_adopted(const nlohmann::json& values, const config::HealthConfig& h) {
+  Observations o;
+  adopt_sessions(read_session_summary(values, 1'700'000'000), h, o);
+  return o;
+}
+
+void expect_same_judgement(const Observations& scanned, const Observations& adopted, const config::HealthConfig& h) {
+  EXPECT_EQ(scanned.connections.has_value(), adopted.connections.has_value());
+  if (scanned.connections && adopted.connections) {
+    EXPECT_EQ(scanned.connections->used, adopted.connections->used);
+    EXPECT_EQ(scanned.connections->max, adopted.connections->max);
+    EXPECT_EQ(scanned.connections->reserved, adopted.connections->reserved);
+    EXPECT_EQ(scanned.connections->by_state, adopted.connections->by_state);
+  }
+  for (const auto member : {&Observations::longest_query, &Observations::longest_transaction,
+                            &Observations::longest_idle_in_transaction}) {
+    const auto& a = scanned.*member;
+    const auto& b = adopted.*member;
+    ASSERT_EQ(a.has_value(), b.has_value());
+    if (!a) continue;
+    EXPECT_EQ(a->seconds, b->seconds);
+    EXPECT_EQ(a->pid, b->pid);
+    EXPECT_EQ(a->user, b->user);
+    EXPECT_EQ(a->application, b->application);
+  }
+  const auto e1 = evaluate_checks(scanned, h);
+  const auto e2 = evaluate_checks(adopted, h);
+  EXPECT_EQ(e1.status, e2.status);
+  ASSERT_EQ(e1.reasons.size(), e2.reasons.size());
+  for (std::size_t i = 0; i < e1.reasons.size(); ++i) {
+    EXPECT_EQ(e1.reasons[i].check, e2.reasons[i].check);
+    EXPECT_EQ(e1.reasons[i].severity, e2.reasons[i].severity);
+    EXPECT_EQ(e1.reasons[i].value, e2.reasons[i].value);
+    EXPECT_EQ(e1.reasons[i].threshold, e2.reasons[i].threshold);
+    EXPECT_EQ(e1.reasons[i].message, e2.reasons[i].message);
+    EXPECT_EQ(e1.reasons[i].number, e2.reasons[i].number);
+  }
+  EXPECT_EQ(e1.recommendations, e2.recommendations);
+}
+
+TEST(SessionSummary, AdoptedReadingsAreJudgedAsTheCyclesOwnScan) {
+  const auto h = defaults();
+  const auto scanned = as_scanned(session_values(), h);
+  const auto adopted = as_adopted(session_values(), h);
+  ASSERT_TRUE(adopted.connections);
+  ASSERT_TRUE(adopted.longest_query);
+  ASSERT_TRUE(adopted.longest_idle_in_transaction);
+  EXPECT_EQ(checks_of(evaluate_checks(adopted, h)),
+            (Names{"connections:warning", "long_running:critical", "idle_in_transaction:warning"}));
+  expect_same_judgement(scanned, adopted, h);
+}
+
+TEST(SessionSummary, ADisabledSessionCheckAdoptsNothingAsItWouldReadNothing) {
+  auto h = defaults();
+  h.checks["connections"].enabled = false;
+  h.checks["idle_in_transaction"].enabled = false;
+  const auto adopted = as_adopted(session_values(), h);
+  EXPECT_FALSE(adopted.connections) << "no connections view in the snapshot, as without the column";
+  EXPECT_FALSE(adopted.longest_idle_in_transaction);
+  EXPECT_TRUE(adopted.longest_query);
+  expect_same_judgement(as_scanned(session_values(), h), adopted, h);
+}
+
+TEST(SessionSummary, NullValuesReadAsTheCyclesNullColumnsDo) {
+  // A quiet server: no query runs and no transaction idles; the json nulls of the server.
+  const auto values = nlohmann::json::parse(R"({"connections": {"max": 100, "reserved": 3, "used": 0, "states": null},
+    "long_running": {"query": null, "xact": null}, "idle_in_transaction": null})");
+  const auto h = defaults();
+  const auto adopted = as_adopted(values, h);
+  ASSERT_TRUE(adopted.connections);
+  EXPECT_TRUE(adopted.connections->by_state.empty());
+  EXPECT_FALSE(adopted.longest_query);
+  EXPECT_FALSE(adopted.longest_idle_in_transaction);
+  expect_same_judgement(as_scanned(values, h), adopted, h);
+  EXPECT_TRUE(evaluate_checks(adopted, h).reasons.empty());
 }
 
 }  // namespace

@@ -9,10 +9,21 @@ namespace pgvigil::health {
 // Client sessions other than this daemon's own (walsenders, autovacuum and other background
 // processes have other backend types). Read once per statement, whichever session checks use
 // it: each scan of pg_stat_activity copies every backend's status and joins two catalogs.
+#define PGVIGIL_CLIENT_SESSIONS_HEAD                                                                    \
+  "client_sessions AS MATERIALIZED (SELECT pid, usename, application_name, state, query_start, xact_start, " \
+  "state_change FROM "
+#define PGVIGIL_CLIENT_SESSIONS_TAIL \
+  " WHERE backend_type = 'client backend' AND NOT (application_name = 'pgvigil' AND usename = current_user))"
+
 const std::string_view kClientSessionsCte =
-    "client_sessions AS MATERIALIZED (SELECT pid, usename, application_name, state, query_start, xact_start, "
-    "state_change FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend' "
-    "AND NOT (application_name = 'pgvigil' AND usename = current_user))";
+    PGVIGIL_CLIENT_SESSIONS_HEAD "pg_catalog.pg_stat_activity" PGVIGIL_CLIENT_SESSIONS_TAIL;
+
+std::string client_sessions_cte(std::string_view relation) {
+  return fmt::format("{}{}{}", PGVIGIL_CLIENT_SESSIONS_HEAD, relation, PGVIGIL_CLIENT_SESSIONS_TAIL);
+}
+
+#undef PGVIGIL_CLIENT_SESSIONS_HEAD
+#undef PGVIGIL_CLIENT_SESSIONS_TAIL
 
 const std::string_view kConnectionsSql = "(SELECT json_build_object("
     "'max', current_setting('max_connections')::int, "
@@ -82,6 +93,26 @@ void parse_idle_in_transaction(const nlohmann::json& j, Observations& out) { out
 void parse_prepared_xacts(const nlohmann::json& j, Observations& out) {
   out.oldest_prepared_seconds = number_at(j, "s");
   out.prepared_count = static_cast<int>(number_at(j, "n").value_or(0));
+}
+
+SessionObservations session_part(const Observations& obs) {
+  SessionObservations s;
+  s.connections = obs.connections;
+  s.longest_query = obs.longest_query;
+  s.longest_transaction = obs.longest_transaction;
+  s.longest_idle_in_transaction = obs.longest_idle_in_transaction;
+  return s;
+}
+
+void adopt_connections(const SessionObservations& from, Observations& out) { out.connections = from.connections; }
+
+void adopt_long_running(const SessionObservations& from, Observations& out) {
+  out.longest_query = from.longest_query;
+  out.longest_transaction = from.longest_transaction;
+}
+
+void adopt_idle_in_transaction(const SessionObservations& from, Observations& out) {
+  out.longest_idle_in_transaction = from.longest_idle_in_transaction;
 }
 
 void evaluate_connections(const Observations& obs, const CheckContext& ctx, Evaluation& out) {
