@@ -87,7 +87,7 @@ void Daemon::publish_snapshot() {
   next->config_reload_ok = last_reload_ok_.load();
   next->ready = first_cycle_done();
   next->live = loops_advancing();
-  for (const auto& cluster : runtime_->clusters) next->clusters.push_back(cluster->snapshot(next->taken_steady));
+  for (const auto& cluster : runtime_->clusters) next->clusters.push_back(std::make_shared<const health::ClusterSnapshot>(cluster->snapshot(next->taken_steady)));
   if (actions_) next->actions = actions_->history();
   if (statements_) next->statements = statements_->view();
   if (alerts_) next->alerts = alerts_->view();

@@ -126,7 +126,7 @@ std::string format_timestamp(WallTime time) { return format_rfc3339_millis(time)
 
 std::string health_json(const health::Snapshot& snapshot, std::string_view why) {
   Json clusters = Json::array();
-  for (const auto& cluster : snapshot.clusters) clusters.push_back(cluster_document(cluster));
+  for (const auto& cluster : snapshot.clusters) clusters.push_back(cluster_document(*cluster));
   return with_why({{"status", health::to_string(snapshot.status())},
                    {"timestamp", format_timestamp(snapshot.taken_at)},
                    {"version", snapshot.version},
@@ -146,12 +146,12 @@ std::string stats_json(const health::Snapshot& snapshot) {
   Json clusters = Json::array();
   for (const auto& cluster : snapshot.clusters) {
     Json members = Json::array();
-    for (const auto& member : cluster.members) {
+    for (const auto& member : cluster->members) {
       members.push_back({{"name", member.name},
                          {"pool", pool_json(member.pool)},
                          {"database_size_bytes", optional_json(member.database_size_bytes)}});
     }
-    clusters.push_back({{"name", cluster.name}, {"members", std::move(members)}});
+    clusters.push_back({{"name", cluster->name}, {"members", std::move(members)}});
   }
   return dump({{"timestamp", format_timestamp(snapshot.taken_at)}, {"clusters", std::move(clusters)}});
 }

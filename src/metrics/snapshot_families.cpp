@@ -15,11 +15,11 @@ SnapshotFamilies snapshot_families(const health::Snapshot* snapshot) {
   if (snapshot == nullptr) return families;
   FamilyWriter out(families.clusters);
   for (const auto& cluster : snapshot->clusters) {
-    write_cluster_families(out, cluster);
-    for (const auto& member : cluster.members) {
-      write_member_families(out, cluster, member);
-      write_workload_families(out, cluster, member);
-      write_pool_families(out, cluster, member);
+    write_cluster_families(out, *cluster);
+    for (const auto& member : cluster->members) {
+      write_member_families(out, *cluster, member);
+      write_workload_families(out, *cluster, member);
+      write_pool_families(out, *cluster, member);
     }
   }
   write_action_families(out, *snapshot);

@@ -80,7 +80,8 @@ void write_top(FamilyWriter& out, const health::ClusterSnapshot& cluster, const 
 
 void write_statement_families(FamilyWriter& out, const health::Snapshot& snapshot) {
   if (!snapshot.statements) return;
-  for (const auto& cluster : snapshot.clusters) {
+  for (const auto& shared : snapshot.clusters) {
+    const health::ClusterSnapshot& cluster = *shared;
     const queries::ClusterStatementHistory* history = snapshot.statements->cluster(cluster.name);
     if (history == nullptr) continue;
     for (const auto& member : cluster.members) {
