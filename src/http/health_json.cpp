@@ -120,6 +120,13 @@ std::string with_why(Json document, std::string_view why) {
   return dump(document);
 }
 
+// The "why" member as with_why() adds it, last: for a dumped document whose closing brace is
+// still to come. Nothing when there is no why.
+void append_why(std::string& text, std::string_view why) {
+  if (why.empty()) return;
+  text.append(",\"why\":").append(dump(Json(why)));
+}
+
 }  // namespace
 
 std::string format_timestamp(WallTime time) { return format_rfc3339_millis(time); }
@@ -132,6 +139,36 @@ std::string health_json(const health::Snapshot& snapshot, std::string_view why) 
                    {"version", snapshot.version},
                    {"clusters", std::move(clusters)}},
                   why);
+}
+
+// Spliced by hand as dump() writes the same document (no whitespace, keys in order), so that
+// only the few daemon-wide values are serialized per request.
+std::string health_json(const health::Snapshot& snapshot, std::span<const std::string_view> cluster_documents,
+                        std::string_view why) {
+  std::size_t bytes = 128 + why.size();
+  for (const std::string_view document : cluster_documents) bytes += document.size() + 1;
+  std::string text;
+  text.reserve(bytes);
+  text.append("{\"status\":").append(dump(Json(health::to_string(snapshot.status()))));
+  text.append(",\"timestamp\":").append(dump(Json(format_timestamp(snapshot.taken_at))));
+  text.append(",\"version\":").append(dump(Json(snapshot.version)));
+  text.append(",\"clusters\":[");
+  for (std::size_t i = 0; i < cluster_documents.size(); ++i) {
+    if (i > 0) text.push_back(',');
+    text.append(cluster_documents[i]);
+  }
+  text.push_back(']');
+  append_why(text, why);
+  text.push_back('}');
+  return text;
+}
+
+std::string cluster_json(std::string_view cluster_document, std::string_view why) {
+  if (why.empty()) return std::string(cluster_document);
+  std::string text(cluster_document.substr(0, cluster_document.size() - 1));  // without its closing brace
+  append_why(text, why);
+  text.push_back('}');
+  return text;
 }
 
 std::string cluster_json(const health::ClusterSnapshot& cluster, std::string_view why) {
