@@ -49,7 +49,9 @@ std::shared_ptr<const std::string> render_block(Write write) {
 
 std::shared_ptr<const SnapshotExposition> ExpositionRenderer::render(health::SnapshotPtr snapshot) {
   auto exposition = std::make_shared<SnapshotExposition>();
-  exposition->text.reserve(last_bytes_);
+  // Room for the text of the last render and some growth, so that the megabytes of a fleet's
+  // text are not copied again by a reallocation as the parts are appended.
+  exposition->text.reserve(last_bytes_ + last_bytes_ / 8);
   FamilyTexts daemon;
   FamilyTextWriter daemon_out(daemon);
   write_daemon_families(daemon_out, snapshot.get());

@@ -64,7 +64,7 @@ class ExpositionRenderer {
   Block alerts_;
   Block statements_;
   Roster statements_roster_;
-  std::size_t last_bytes_ = 0;  // the last text's size, to reserve the next one's at once
+  std::size_t last_bytes_ = 0;  // the last text's size, to reserve the next one's
 };
 
 // Every part rendered afresh, as a renderer that has never rendered before does.
