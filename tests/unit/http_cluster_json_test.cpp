@@ -3,9 +3,12 @@
 // when its snapshot object changes.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -87,6 +90,41 @@ TEST(HttpClusterJson, ARemovedClusterIsLetGo) {
   EXPECT_EQ(after.size(), 2u);
   first.reset();
   EXPECT_TRUE(removed.expired()) << "the cache still holds the removed cluster's document";
+}
+
+// HTTP workers share one cache while the snapshot changes under them: every answer must still be
+// the one rendered from scratch for the snapshot it was given.
+TEST(HttpClusterJson, ConcurrentRequestsWhileClustersChangeAnswerTheirOwnSnapshot) {
+  ClusterJsonCache cache;
+  std::mutex mutex;
+  health::SnapshotPtr current = snapshot_of(fleet(4));
+  std::atomic<int> wrong{0};
+  {
+    std::vector<std::jthread> workers;
+    for (int t = 0; t < 4; ++t) {
+      workers.emplace_back([&] {
+        for (int i = 0; i < 100; ++i) {
+          health::SnapshotPtr seen;
+          {
+            std::lock_guard lock(mutex);
+            seen = current;
+          }
+          if (joined(cache, *seen) != health_json(*seen)) ++wrong;
+          if (cache.document(seen->clusters[1])->text != cluster_json(*seen->clusters[1])) ++wrong;
+        }
+      });
+    }
+    for (int i = 0; i < 100; ++i) {  // only this thread writes `current`
+      const std::size_t count = current->clusters.size();
+      const std::size_t index = static_cast<std::size_t>(i) % count;
+      auto next = std::make_shared<health::Snapshot>(*current);
+      next->clusters[index] = shared(fleet_cluster(current->clusters[index]->name, i % 2 == 0, i));
+      if (i % 25 == 24 && count > 2) next->clusters.pop_back();  // now and then a reload drops one
+      std::lock_guard lock(mutex);
+      current = std::move(next);
+    }
+  }
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 // Through the router, as the server calls it: the cache rides in the Hooks.
