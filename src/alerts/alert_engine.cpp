@@ -31,9 +31,9 @@ std::vector<std::pair<std::string, std::string>> overrunning_members(const healt
                                                                      const AlertRuleSettings& rules) {
   std::vector<std::pair<std::string, std::string>> late;
   for (const auto& cluster : snapshot.clusters) {
-    const double interval = std::chrono::duration<double>(cycle_of(rules, cluster.name)).count();
-    for (const auto& member : cluster.members) {
-      if (member.checked && member.last_cycle_seconds > interval) late.emplace_back(cluster.name, member.name);
+    const double interval = std::chrono::duration<double>(cycle_of(rules, cluster->name)).count();
+    for (const auto& member : cluster->members) {
+      if (member.checked && member.last_cycle_seconds > interval) late.emplace_back(cluster->name, member.name);
     }
   }
   return late;

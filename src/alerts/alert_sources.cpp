@@ -112,7 +112,8 @@ std::vector<AlertCondition> merge_same_labels(std::vector<AlertCondition> condit
 
 std::vector<AlertCondition> conditions_from(const health::Snapshot& snapshot, const AlertRuleSettings& settings) {
   std::vector<AlertCondition> out;
-  for (const auto& cluster : snapshot.clusters) {
+  for (const auto& shared : snapshot.clusters) {
+    const health::ClusterSnapshot& cluster = *shared;
     std::vector<AlertCondition> members;
     for (const auto& member : cluster.members) {
       if (!member.checked) continue;

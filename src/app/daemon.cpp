@@ -158,7 +158,7 @@ void Daemon::publish_snapshot() {
   next->live = live_;
   for (const auto& cluster : clusters_) {
     if (std::ranges::find(hidden_, cluster->name()) != hidden_.end()) continue;
-    next->clusters.push_back(*cluster->snapshot());
+    next->clusters.push_back(cluster->snapshot());  // shared, not copied: O(clusters) pointers
   }
   if (actions_) next->actions = actions_->history();
   if (statements_) next->statements = statements_->view();

@@ -2,6 +2,12 @@
 // swapped in atomically. HTTP handlers and the metrics collector read only snapshots, so no
 // request ever waits on a database or a lock held across I/O. Plain values throughout; a
 // Snapshot is never modified after publication, so any thread may read it.
+//
+// Each cluster's part is its own immutable object, shared by every daemon snapshot published
+// while none of that cluster's members published anything new: building a daemon snapshot costs
+// a pointer per cluster, and readers cache what they derive from a cluster by the identity of its
+// ClusterSnapshot (holding the pointer, so that a freed object's address cannot come back as a
+// different cluster's).
 #pragma once
 
 #include <cstdint>
@@ -83,6 +89,8 @@ struct ClusterSnapshot {
   const MemberSnapshot* member(std::string_view name) const;
 };
 
+using ClusterSnapshotPtr = std::shared_ptr<const ClusterSnapshot>;
+
 // Per-cluster defaults for the replica probe's lag limits (from health.checks.replication_lag).
 struct ProbeDefaults {
   double max_lag_seconds = 10;
@@ -96,13 +104,14 @@ struct Snapshot {
   bool ready = false;                    // config loaded and a first cycle completed everywhere
   bool live = true;                      // every worker loop advanced recently
   bool config_reload_ok = true;
-  std::vector<ClusterSnapshot> clusters;
+  std::vector<ClusterSnapshotPtr> clusters;  // config order; never null
   std::map<std::string, ProbeDefaults> probe_defaults;  // by cluster name
   std::shared_ptr<const queries::ActionHistory> actions{};  // the canceller's records; null in --once
   std::shared_ptr<const queries::IntervalHistory> statements{};  // pg_stat_statements intervals; null in --once
   std::shared_ptr<const alerts::AlertsView> alerts{};  // the alert engine's last pass; null in --once
 
   const ClusterSnapshot* cluster(std::string_view name) const;
+  ClusterSnapshotPtr shared_cluster(std::string_view name) const;  // the same, for readers that cache by it
   Status status() const;  // the worst cluster status; unhealthy when there is none
 };
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <string_view>
+#include <vector>
 
 #include "http/actions_json.h"
 #include "http/alerts_json.h"
@@ -27,8 +29,8 @@ Response probe_response(const ProbeResult& result, const health::MemberSnapshot&
   return json_response(result.status, member_json(member, result.why));
 }
 
-Response probe_response(const ProbeResult& result, const health::ClusterSnapshot& cluster) {
-  return json_response(result.status, cluster_json(cluster, result.why));
+Response probe_response(const ProbeResult& result, const ClusterJson& cluster) {
+  return json_response(result.status, cluster_json(cluster.text, result.why));
 }
 
 std::optional<std::string_view> header(const Request& request, std::string_view name) {
@@ -49,25 +51,31 @@ Response json_response(int status, std::string body) {
 
 Response error_response(int status, std::string_view message) { return json_response(status, error_json(message)); }
 
-Response health_endpoint(const health::Snapshot& snapshot) {
+Response health_endpoint(const health::Snapshot& snapshot, ClusterJsonCache& documents) {
   const ProbeResult result = overall_health(snapshot);
-  return json_response(result.status, health_json(snapshot, result.why));
+  const std::vector<ClusterJsonPtr> clusters = documents.documents(snapshot);
+  std::vector<std::string_view> texts;
+  texts.reserve(clusters.size());
+  for (const ClusterJsonPtr& cluster : clusters) texts.emplace_back(cluster->text);
+  return json_response(result.status, health_json(snapshot, texts, result.why));
 }
 
-Response cluster_endpoint(const health::Snapshot& snapshot, std::string_view cluster_name) {
-  const health::ClusterSnapshot* cluster = snapshot.cluster(cluster_name);
+Response cluster_endpoint(const health::Snapshot& snapshot, ClusterJsonCache& documents,
+                          std::string_view cluster_name) {
+  const health::ClusterSnapshotPtr cluster = snapshot.shared_cluster(cluster_name);
   if (cluster == nullptr) return unknown_cluster(cluster_name);
-  return probe_response(cluster_health(*cluster), *cluster);
+  return probe_response(cluster_health(*cluster), *documents.document(cluster));
 }
 
-Response cluster_primary_endpoint(const health::Snapshot& snapshot, std::string_view cluster_name) {
-  const health::ClusterSnapshot* cluster = snapshot.cluster(cluster_name);
+Response cluster_primary_endpoint(const health::Snapshot& snapshot, ClusterJsonCache& documents,
+                                  std::string_view cluster_name) {
+  const health::ClusterSnapshotPtr cluster = snapshot.shared_cluster(cluster_name);
   if (cluster == nullptr) return unknown_cluster(cluster_name);
   const ProbeResult result = cluster_primary(*cluster);
   // On success the primary is a member (cluster_primary checks it); on failure there may be no
   // primary to show, and the cluster's own reasons (no_primary, split_brain) say the most.
   if (result.ok()) return probe_response(result, *cluster->member(*cluster->primary));
-  return probe_response(result, *cluster);
+  return probe_response(result, *documents.document(cluster));
 }
 
 Response member_primary_endpoint(const health::Snapshot& snapshot, std::string_view cluster_name,

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "health/snapshot.h"
+#include "http/cluster_json_cache.h"
 #include "http/router.h"
 
 namespace pgvigil::http {
@@ -15,9 +16,12 @@ namespace pgvigil::http {
 Response json_response(int status, std::string body);
 Response error_response(int status, std::string_view message);
 
-Response health_endpoint(const health::Snapshot& snapshot);
-Response cluster_endpoint(const health::Snapshot& snapshot, std::string_view cluster);
-Response cluster_primary_endpoint(const health::Snapshot& snapshot, std::string_view cluster);
+// These three answer with cluster documents from `documents`, rendered only for clusters whose
+// snapshot changed since.
+Response health_endpoint(const health::Snapshot& snapshot, ClusterJsonCache& documents);
+Response cluster_endpoint(const health::Snapshot& snapshot, ClusterJsonCache& documents, std::string_view cluster);
+Response cluster_primary_endpoint(const health::Snapshot& snapshot, ClusterJsonCache& documents,
+                                  std::string_view cluster);
 Response member_primary_endpoint(const health::Snapshot& snapshot, std::string_view cluster, std::string_view member);
 Response member_replica_endpoint(const health::Snapshot& snapshot, std::string_view cluster, std::string_view member,
                                  const std::map<std::string, std::string>& query);

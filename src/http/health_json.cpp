@@ -120,18 +120,55 @@ std::string with_why(Json document, std::string_view why) {
   return dump(document);
 }
 
+// The "why" member as with_why() adds it, last: for a dumped document whose closing brace is
+// still to come. Nothing when there is no why.
+void append_why(std::string& text, std::string_view why) {
+  if (why.empty()) return;
+  text.append(",\"why\":").append(dump(Json(why)));
+}
+
 }  // namespace
 
 std::string format_timestamp(WallTime time) { return format_rfc3339_millis(time); }
 
 std::string health_json(const health::Snapshot& snapshot, std::string_view why) {
   Json clusters = Json::array();
-  for (const auto& cluster : snapshot.clusters) clusters.push_back(cluster_document(cluster));
+  for (const auto& cluster : snapshot.clusters) clusters.push_back(cluster_document(*cluster));
   return with_why({{"status", health::to_string(snapshot.status())},
                    {"timestamp", format_timestamp(snapshot.taken_at)},
                    {"version", snapshot.version},
                    {"clusters", std::move(clusters)}},
                   why);
+}
+
+// Spliced by hand as dump() writes the same document (no whitespace, keys in order), so that
+// only the few daemon-wide values are serialized per request.
+std::string health_json(const health::Snapshot& snapshot, std::span<const std::string_view> cluster_documents,
+                        std::string_view why) {
+  std::size_t bytes = 128 + why.size();
+  for (const std::string_view document : cluster_documents) bytes += document.size() + 1;
+  std::string text;
+  text.reserve(bytes);
+  text.append("{\"status\":").append(dump(Json(health::to_string(snapshot.status()))));
+  text.append(",\"timestamp\":").append(dump(Json(format_timestamp(snapshot.taken_at))));
+  text.append(",\"version\":").append(dump(Json(snapshot.version)));
+  text.append(",\"clusters\":[");
+  for (std::size_t i = 0; i < cluster_documents.size(); ++i) {
+    if (i > 0) text.push_back(',');
+    text.append(cluster_documents[i]);
+  }
+  text.push_back(']');
+  append_why(text, why);
+  text.push_back('}');
+  return text;
+}
+
+std::string cluster_json(std::string_view cluster_document, std::string_view why) {
+  if (why.empty()) return std::string(cluster_document);
+  std::string text(cluster_document.substr(0, cluster_document.size() - 1));  // without its closing brace
+  append_why(text, why);
+  text.push_back('}');
+  return text;
 }
 
 std::string cluster_json(const health::ClusterSnapshot& cluster, std::string_view why) {
@@ -146,12 +183,12 @@ std::string stats_json(const health::Snapshot& snapshot) {
   Json clusters = Json::array();
   for (const auto& cluster : snapshot.clusters) {
     Json members = Json::array();
-    for (const auto& member : cluster.members) {
+    for (const auto& member : cluster->members) {
       members.push_back({{"name", member.name},
                          {"pool", pool_json(member.pool)},
                          {"database_size_bytes", optional_json(member.database_size_bytes)}});
     }
-    clusters.push_back({{"name", cluster.name}, {"members", std::move(members)}});
+    clusters.push_back({{"name", cluster->name}, {"members", std::move(members)}});
   }
   return dump({{"timestamp", format_timestamp(snapshot.taken_at)}, {"clusters", std::move(clusters)}});
 }

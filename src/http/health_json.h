@@ -13,6 +13,7 @@
 // UTF-8 (a server message in another encoding) is rendered with replacement characters.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,14 @@ std::string health_json(const health::Snapshot& snapshot, std::string_view why =
 std::string cluster_json(const health::ClusterSnapshot& cluster, std::string_view why = {});
 std::string member_json(const health::MemberSnapshot& member, std::string_view why = {});
 std::string stats_json(const health::Snapshot& snapshot);
+
+// The same documents from cluster documents rendered before by cluster_json(cluster) (see
+// cluster_json_cache.h), so that a cluster is not rendered again while its snapshot stays the
+// same: byte for byte what health_json(snapshot, why) and cluster_json(cluster, why) return.
+// `cluster_documents` has one document per cluster of `snapshot`, in its order.
+std::string health_json(const health::Snapshot& snapshot, std::span<const std::string_view> cluster_documents,
+                        std::string_view why = {});
+std::string cluster_json(std::string_view cluster_document, std::string_view why);
 
 // {"status": status} and, when given, "why".
 std::string status_json(std::string_view status, std::string_view why = {});

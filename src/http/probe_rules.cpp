@@ -58,9 +58,9 @@ ProbeResult overall_health(const health::Snapshot& snapshot) {
   if (snapshot.clusters.empty()) return fail("no cluster has been checked yet");
   std::string unhealthy;
   for (const auto& cluster : snapshot.clusters) {
-    if (cluster.status != health::Status::unhealthy) continue;
+    if (cluster->status != health::Status::unhealthy) continue;
     if (!unhealthy.empty()) unhealthy += ", ";
-    unhealthy += cluster.name;
+    unhealthy += cluster->name;
   }
   return unhealthy.empty() ? pass() : fail("unhealthy clusters: " + unhealthy);
 }

@@ -42,12 +42,12 @@ std::vector<Recorded> newest_first(const health::Snapshot& snapshot, const std::
   std::vector<Recorded> out;
   if (!snapshot.statements) return out;
   for (const auto& configured : snapshot.clusters) {
-    if (cluster && configured.name != *cluster) continue;
-    const queries::ClusterStatementHistory* history = snapshot.statements->cluster(configured.name);
+    if (cluster && configured->name != *cluster) continue;
+    const queries::ClusterStatementHistory* history = snapshot.statements->cluster(configured->name);
     if (history == nullptr) continue;
     for (const Recorded& recorded : history->intervals) {
       if (member && recorded->member != *member) continue;
-      if (configured.member(recorded->member) == nullptr) continue;  // removed by a reload
+      if (configured->member(recorded->member) == nullptr) continue;  // removed by a reload
       out.push_back(recorded);
     }
   }

@@ -83,9 +83,9 @@ Response dispatch(const Match& target, const Request& request, const Hooks& hook
   if (target.endpoint == Endpoint::metrics) return metrics_endpoint(hooks);
   const health::SnapshotPtr snapshot = current_snapshot(hooks);
   switch (target.endpoint) {
-    case Endpoint::health: return health_endpoint(*snapshot);
-    case Endpoint::cluster: return cluster_endpoint(*snapshot, target.cluster);
-    case Endpoint::cluster_primary: return cluster_primary_endpoint(*snapshot, target.cluster);
+    case Endpoint::health: return health_endpoint(*snapshot, *hooks.cluster_json);
+    case Endpoint::cluster: return cluster_endpoint(*snapshot, *hooks.cluster_json, target.cluster);
+    case Endpoint::cluster_primary: return cluster_primary_endpoint(*snapshot, *hooks.cluster_json, target.cluster);
     case Endpoint::member_primary: return member_primary_endpoint(*snapshot, target.cluster, target.member);
     case Endpoint::member_replica:
       return member_replica_endpoint(*snapshot, target.cluster, target.member, request.query);

@@ -1,7 +1,7 @@
 // The HTTP API as a pure function from a request to a response, with no sockets: the server
 // adaptor (http/server.h) turns wire requests into Requests and Responses back into bytes.
-// route() holds no state and may run on any number of threads at once, provided the Hooks'
-// functions may too.
+// route() holds no state of its own (the Hooks carry the thread-safe cache of cluster documents)
+// and may run on any number of threads at once, provided the Hooks' functions may too.
 //
 //   GET|HEAD /health                                  200, or 503 when any cluster is unhealthy
 //   GET|HEAD /clusters/{c}                            200, or 503 when that cluster is unhealthy
@@ -22,10 +22,12 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 
 #include "health/snapshot.h"
+#include "http/cluster_json_cache.h"
 
 namespace pgvigil::http {
 
@@ -51,6 +53,9 @@ struct Hooks {
   std::function<std::string()> metrics_text;                 // Prometheus exposition text
   std::function<std::pair<bool, std::string>()> reload;      // {ok, error message}
   std::string admin_token;                                   // empty = POST endpoints disabled
+  // The clusters' JSON documents, shared by /health and /clusters/{c}; copies of the Hooks
+  // share it. Never null.
+  std::shared_ptr<ClusterJsonCache> cluster_json = std::make_shared<ClusterJsonCache>();
 };
 
 inline constexpr std::string_view kJsonContentType = "application/json";

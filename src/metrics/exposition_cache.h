@@ -1,33 +1,21 @@
 // The part of a /metrics exposition that depends only on the health snapshot, rendered once per
 // published snapshot and shared by every scrape until the next publish. A snapshot is immutable,
 // so the text rendered from it never goes stale; only the snapshot's age and the endpoint's own
-// scrape metrics vary between scrapes, and the endpoint adds those per request.
+// scrape metrics vary between scrapes, and the endpoint adds those per request. Rendering a new
+// snapshot reuses the parts of the previous one whose inputs it still shares (see
+// exposition_renderer.h): in a fleet, a publish changes one cluster.
 #pragma once
 
-#include <cstddef>
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <string>
-#include <string_view>
 
 #include "health/snapshot.h"
+#include "metrics/exposition_renderer.h"
 
 namespace pgvigil::metrics {
 
 using SnapshotSource = std::function<health::SnapshotPtr()>;
-
-// Immutable once built, so scrapes on any thread may read it at once.
-struct SnapshotExposition {
-  health::SnapshotPtr snapshot{};  // what `text` was rendered from; may be null
-  std::string text{};              // every snapshot family, as prometheus::TextSerializer writes them
-  std::size_t age_at = 0;          // where pgvigil_snapshot_age_seconds belongs in `text`
-
-  std::string_view before_age() const { return std::string_view(text).substr(0, age_at); }
-  std::string_view after_age() const { return std::string_view(text).substr(age_at); }
-};
-
-std::shared_ptr<const SnapshotExposition> render_snapshot_exposition(health::SnapshotPtr snapshot);
 
 class ExpositionCache {
  public:
@@ -42,7 +30,8 @@ class ExpositionCache {
 
  private:
   SnapshotSource source_;
-  std::mutex mutex_;
+  std::mutex mutex_;  // guards the two below; held while rendering, which does no I/O
+  ExpositionRenderer renderer_;
   std::shared_ptr<const SnapshotExposition> cached_;
 };
 

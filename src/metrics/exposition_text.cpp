@@ -41,8 +41,15 @@ void append_number(std::string& text, double value) {
 
 void append_number(std::string& text, std::uint64_t value) { append_chars(text, value); }
 
+void append_header(std::string& text, const FamilySpec& family) {
+  std::string_view type = "gauge";
+  if (family.kind == MetricKind::counter) type = "counter";
+  if (family.kind == MetricKind::histogram) type = "histogram";
+  append_header(text, family.name, family.help, type);
+}
+
 void append_family(std::string& text, const FamilySpec& family, double value) {
-  append_header(text, family.name, family.help, family.kind == MetricKind::counter ? "counter" : "gauge");
+  append_header(text, family);
   text.append(family.name).append(" ");
   append_number(text, value);
   text.append("\n");

@@ -22,6 +22,10 @@ namespace pgvigil::metrics {
 void append_number(std::string& text, double value);
 void append_number(std::string& text, std::uint64_t value);
 
+// "# HELP name help" (unless the help is empty) and "# TYPE name kind" lines, each ending in a
+// newline: what the serializer writes before a family's samples.
+void append_header(std::string& text, const FamilySpec& family);
+
 // A gauge or counter family of one sample without labels.
 void append_family(std::string& text, const FamilySpec& family, double value);
 

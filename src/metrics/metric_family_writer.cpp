@@ -32,12 +32,11 @@ prometheus::MetricType to_prometheus(MetricKind kind) {
   return prometheus::MetricType::Gauge;
 }
 
-
 }  // namespace
 
-FamilyWriter::FamilyWriter(std::vector<prometheus::MetricFamily>& out) : out_(out) {}
+FamilyCollector::FamilyCollector(std::vector<prometheus::MetricFamily>& out) : out_(out) {}
 
-prometheus::MetricFamily& FamilyWriter::family_of(const FamilySpec& family) {
+prometheus::MetricFamily& FamilyCollector::family_of(const FamilySpec& family) {
   auto [it, created] = index_.try_emplace(family.name, out_.size());
   if (created) {
     out_.push_back({std::string(family.name), std::string(family.help), to_prometheus(family.kind), {}});
@@ -45,11 +44,11 @@ prometheus::MetricFamily& FamilyWriter::family_of(const FamilySpec& family) {
   return out_[it->second];
 }
 
-void FamilyWriter::add(const FamilySpec& family, Labels labels, double value) {
+void FamilyCollector::add(const FamilySpec& family, Labels labels, double value) {
   family_of(family).metric.push_back(make_sample(family.kind, std::move(labels), value));
 }
 
-void FamilyWriter::add_histogram(const FamilySpec& family, Labels labels, std::span<const double> bounds,
+void FamilyCollector::add_histogram(const FamilySpec& family, Labels labels, std::span<const double> bounds,
                                  std::span<const std::uint64_t> counts, double sum) {
   prometheus::ClientMetric sample;
   for (auto& label : labels) sample.label.push_back(to_label(label));

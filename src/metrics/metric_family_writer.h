@@ -1,7 +1,10 @@
-// Assembles the metric families of one exposition, in first-use order, so that callers can walk
-// a snapshot member by member and still produce each family's samples together (the text format
-// requires that). A family with no samples is never produced. Not thread-safe: one writer per
-// collection, used by one thread.
+// Where the family writers (snapshot_families.h) put their samples: a FamilyWriter takes samples
+// of any family in any order and keeps each family's samples together (the text format requires
+// that), families in first-use order, so that callers can walk a snapshot member by member. A
+// family with no samples is never produced. Two kinds: FamilyCollector builds
+// prometheus-cpp MetricFamily values (the reference any text must equal), FamilyTextWriter
+// (family_text_writer.h) writes the text itself. Not thread-safe: one writer per collection, used
+// by one thread.
 #pragma once
 
 #include <cstddef>
@@ -44,14 +47,24 @@ using Labels = std::vector<Label>;
 
 class FamilyWriter {
  public:
-  // Appends families to `out`, which must outlive the writer.
-  explicit FamilyWriter(std::vector<prometheus::MetricFamily>& out);
+  virtual ~FamilyWriter() = default;
 
-  void add(const FamilySpec& family, Labels labels, double value);
+  virtual void add(const FamilySpec& family, Labels labels, double value) = 0;
   // A histogram sample: `counts` holds how many observations fell at or below each of `bounds`
   // and above the previous one (not cumulative), plus one last slot for those above them all.
+  virtual void add_histogram(const FamilySpec& family, Labels labels, std::span<const double> bounds,
+                             std::span<const std::uint64_t> counts, double sum) = 0;
+};
+
+// Collects samples as prometheus-cpp MetricFamily values, for its TextSerializer.
+class FamilyCollector final : public FamilyWriter {
+ public:
+  // Appends families to `out`, which must outlive the collector.
+  explicit FamilyCollector(std::vector<prometheus::MetricFamily>& out);
+
+  void add(const FamilySpec& family, Labels labels, double value) override;
   void add_histogram(const FamilySpec& family, Labels labels, std::span<const double> bounds,
-                     std::span<const std::uint64_t> counts, double sum);
+                     std::span<const std::uint64_t> counts, double sum) override;
 
  private:
   prometheus::MetricFamily& family_of(const FamilySpec& family);

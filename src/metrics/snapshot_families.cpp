@@ -10,22 +10,24 @@ namespace pgvigil::metrics {
 
 SnapshotFamilies snapshot_families(const health::Snapshot* snapshot) {
   SnapshotFamilies families;
-  FamilyWriter daemon(families.daemon);
+  FamilyCollector daemon(families.daemon);
   write_daemon_families(daemon, snapshot);
   if (snapshot == nullptr) return families;
-  FamilyWriter out(families.clusters);
-  for (const auto& cluster : snapshot->clusters) {
-    write_cluster_families(out, cluster);
-    for (const auto& member : cluster.members) {
-      write_member_families(out, cluster, member);
-      write_workload_families(out, cluster, member);
-      write_pool_families(out, cluster, member);
-    }
-  }
+  FamilyCollector out(families.clusters);
+  for (const auto& cluster : snapshot->clusters) write_whole_cluster(out, *cluster);
   write_action_families(out, *snapshot);
   write_alert_families(out, *snapshot);
   write_statement_families(out, *snapshot);
   return families;
+}
+
+void write_whole_cluster(FamilyWriter& out, const health::ClusterSnapshot& cluster) {
+  write_cluster_families(out, cluster);
+  for (const auto& member : cluster.members) {
+    write_member_families(out, cluster, member);
+    write_workload_families(out, cluster, member);
+    write_pool_families(out, cluster, member);
+  }
 }
 
 Labels cluster_labels(const health::ClusterSnapshot& cluster) { return {{"cluster", cluster.name}}; }

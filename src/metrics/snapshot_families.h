@@ -2,7 +2,8 @@
 // immutable snapshot, so the result reflects exactly the current clusters and members (a member
 // gone from the snapshot leaves no series behind), and one rendering serves every scrape of the
 // same snapshot. The one family that depends on the time of the scrape, the snapshot's age, is
-// appended per request instead. Pure functions; any thread.
+// appended per request instead. snapshot_families() renders them all at once, the reference;
+// /metrics renders them in parts cached apart (exposition_renderer.h). Pure functions; any thread.
 //
 // Label rules: every member series carries `cluster` and `member`; only member_up and
 // member_status add `role`, because a failover changes the role and must not break the
@@ -36,6 +37,8 @@ SnapshotFamilies snapshot_families(const health::Snapshot* snapshot);
 void append_snapshot_age(std::string& text, const health::Snapshot* snapshot, WallTime now);
 
 void write_daemon_families(FamilyWriter& out, const health::Snapshot* snapshot);
+// A cluster's own families, then each member's: all that one ClusterSnapshot gives.
+void write_whole_cluster(FamilyWriter& out, const health::ClusterSnapshot& cluster);
 void write_cluster_families(FamilyWriter& out, const health::ClusterSnapshot& cluster);
 void write_member_families(FamilyWriter& out, const health::ClusterSnapshot& cluster,
                            const health::MemberSnapshot& member);

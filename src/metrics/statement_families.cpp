@@ -92,7 +92,8 @@ void write_usage(FamilyWriter& out, const queries::HistoryUsage& usage) {
 void write_statement_families(FamilyWriter& out, const health::Snapshot& snapshot) {
   if (!snapshot.statements) return;
   write_usage(out, snapshot.statements->usage);
-  for (const auto& cluster : snapshot.clusters) {
+  for (const auto& shared : snapshot.clusters) {
+    const health::ClusterSnapshot& cluster = *shared;
     const queries::ClusterStatementHistory* history = snapshot.statements->cluster(cluster.name);
     if (history == nullptr) continue;
     for (const auto& member : cluster.members) {

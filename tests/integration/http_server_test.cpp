@@ -55,7 +55,7 @@ health::SnapshotPtr one_cluster_snapshot() {
   main.status = health::Status::healthy;
   main.primary = "db1";
   main.members = {db1};
-  s->clusters = {main};
+  s->clusters = {std::make_shared<const health::ClusterSnapshot>(main)};
   return s;
 }
 

@@ -44,7 +44,7 @@ health::Snapshot snapshot_with(std::vector<health::MemberSnapshot> members,
   c.members = std::move(members);
   c.reasons = std::move(cluster_reasons);
   health::Snapshot s;
-  s.clusters.push_back(std::move(c));
+  s.clusters.push_back(builders::shared(std::move(c)));
   return s;
 }
 

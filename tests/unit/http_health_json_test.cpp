@@ -40,16 +40,20 @@ health::MemberSnapshot replica_member() {
   return m;
 }
 
-health::Snapshot snapshot() {
-  health::Snapshot s;
-  s.taken_at = kTaken;
-  s.version = "0.1.0";
+health::ClusterSnapshot main_cluster() {
   health::ClusterSnapshot c;
   c.name = "main";
   c.status = Status::degraded;
   c.primary = "db1";
   c.members = {primary_member(), replica_member()};
-  s.clusters = {c};
+  return c;
+}
+
+health::Snapshot snapshot(health::ClusterSnapshot c = main_cluster()) {
+  health::Snapshot s;
+  s.taken_at = kTaken;
+  s.version = "0.1.0";
+  s.clusters = {shared(std::move(c))};
   return s;
 }
 
@@ -82,7 +86,7 @@ TEST(HttpHealthJson, HealthDocument) {
 }
 
 TEST(HttpHealthJson, ClusterDocumentKeysInOrderAndNullPrimary) {
-  health::ClusterSnapshot c = snapshot().clusters[0];
+  health::ClusterSnapshot c = main_cluster();
   c.primary.reset();
   c.split_brain = true;
   c.reasons = {{"split_brain", health::Severity::critical, "2", "1", "Two primaries.", 2}};
@@ -148,18 +152,18 @@ TEST(HttpHealthJson, TextThatIsNotUtf8DoesNotBreakTheDocument) {
 TEST(HttpHealthJson, WhyIsAddedOnlyWhenGiven) {
   EXPECT_FALSE(json::parse(health_json(snapshot())).contains("why"));
   EXPECT_EQ(json::parse(health_json(snapshot(), "unhealthy clusters: main"))["why"], "unhealthy clusters: main");
-  EXPECT_EQ(json::parse(cluster_json(snapshot().clusters[0], "no primary"))["why"], "no primary");
+  EXPECT_EQ(json::parse(cluster_json(main_cluster(), "no primary"))["why"], "no primary");
 }
 
 TEST(HttpHealthJson, StatsDocument) {
-  health::Snapshot s = snapshot();
-  auto& pool = s.clusters[0].members[0].pool;
+  health::ClusterSnapshot c = main_cluster();
+  auto& pool = c.members[0].pool;
   pool = {.total = 2, .idle = 1, .in_use = 1, .waiting = 0, .max = 2, .acquires = 40, .acquire_timeouts = 1,
           .acquire_wait_seconds_total = 0.25, .acquire_wait_counts = {}, .connects = 3, .connect_failures = 1,
           .validations_failed = 0, .rotations = 1, .idle_closed = 2, .lost_detected = 1,
           .circuit = pool::CircuitState::half_open};
-  s.clusters[0].members[0].database_size_bytes = 7654321;
-  const json doc = json::parse(stats_json(s));
+  c.members[0].database_size_bytes = 7654321;
+  const json doc = json::parse(stats_json(snapshot(std::move(c))));
   EXPECT_EQ(doc["timestamp"], "2024-05-01T12:03:04.123Z");
   const json& db1 = doc["clusters"][0]["members"][0];
   EXPECT_EQ(doc["clusters"][0]["name"], "main");

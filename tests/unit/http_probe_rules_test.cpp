@@ -170,12 +170,16 @@ TEST(HttpProbeRules, OverallHealth) {
   health::Snapshot s;
   EXPECT_EQ(overall_health(s).status, 503) << "nothing checked yet";
   EXPECT_EQ(overall_health(s).why, "no cluster has been checked yet");
-  s.clusters = {healthy_cluster(), healthy_cluster()};
-  s.clusters[1].name = "other";
+  health::ClusterSnapshot main = healthy_cluster();
+  health::ClusterSnapshot other = healthy_cluster();
+  other.name = "other";
+  s.clusters = shared({main, other});
   EXPECT_EQ(overall_health(s).status, 200);
-  s.clusters[0].status = Status::degraded;
+  main.status = Status::degraded;
+  s.clusters = shared({main, other});
   EXPECT_EQ(overall_health(s).status, 200);
-  s.clusters[1].status = Status::unhealthy;
+  other.status = Status::unhealthy;
+  s.clusters = shared({main, other});
   EXPECT_EQ(overall_health(s).status, 503);
   EXPECT_EQ(overall_health(s).why, "unhealthy clusters: other");
 }

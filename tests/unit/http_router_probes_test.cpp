@@ -74,14 +74,14 @@ health::SnapshotPtr healthy_snapshot() {
   auto s = std::make_shared<health::Snapshot>();
   s->version = "0.1.0";
   s->ready = true;
-  s->clusters = {main_cluster()};
+  s->clusters = {shared(main_cluster())};
   return s;
 }
 
 health::SnapshotPtr troubled_snapshot() {
   auto s = std::make_shared<health::Snapshot>(*healthy_snapshot());
-  s->clusters.push_back(split_cluster());
-  s->clusters.push_back(tie_cluster());
+  s->clusters.push_back(shared(split_cluster()));
+  s->clusters.push_back(shared(tie_cluster()));
   return s;
 }
 
@@ -106,9 +106,11 @@ TEST_F(HttpRouterProbes, ClusterPrimaryAnswersWithThePrimarysJson) {
 
 TEST_F(HttpRouterProbes, ClusterWithNoPrimaryAnswers503WithTheClusterAndWhy) {
   auto s = std::make_shared<health::Snapshot>(*healthy_snapshot());
-  s->clusters[0].primary.reset();
-  s->clusters[0].status = Status::unhealthy;
-  s->clusters[0].reasons = {described_reason("no_primary", Severity::critical)};
+  health::ClusterSnapshot main = main_cluster();
+  main.primary.reset();
+  main.status = Status::unhealthy;
+  main.reasons = {described_reason("no_primary", Severity::critical)};
+  s->clusters = {shared(std::move(main))};
   snapshot_ = s;
   const Response r = get("/clusters/main/primary");
   EXPECT_EQ(r.status, 503);

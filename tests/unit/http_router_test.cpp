@@ -33,7 +33,7 @@ health::SnapshotPtr healthy_snapshot() {
   auto s = std::make_shared<health::Snapshot>();
   s->version = "0.1.0";
   s->ready = true;
-  s->clusters = {cluster("main", Status::degraded, "db1")};
+  s->clusters = {shared(cluster("main", Status::degraded, "db1"))};
   return s;
 }
 
@@ -42,7 +42,7 @@ health::SnapshotPtr troubled_snapshot() {
   health::ClusterSnapshot broken = cluster("broken", Status::unhealthy, std::nullopt);
   broken.members[0].reachable = false;
   broken.reasons = {{"no_primary", health::Severity::critical, "", "", "No reachable primary.", 1}};
-  s->clusters.push_back(broken);
+  s->clusters.push_back(shared(std::move(broken)));
   return s;
 }
 

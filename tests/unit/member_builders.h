@@ -1,11 +1,14 @@
 // Snapshot parts built by hand for the HTTP and metrics tests: a member in good health in either role, and a
-// reason, bare or with the words a person would read. A replica is streaming, 1 s and 4 kB behind.
+// reason, bare or with the words a person would read. A replica is streaming, 1 s and 4 kB behind. Clusters
+// go into a snapshot shared, as the daemon publishes them.
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "health/snapshot.h"
 
@@ -36,6 +39,17 @@ inline health::Reason described_reason(std::string check, health::Severity sever
   r.value = "v";
   r.threshold = "t";
   return r;
+}
+
+inline health::ClusterSnapshotPtr shared(health::ClusterSnapshot cluster) {
+  return std::make_shared<const health::ClusterSnapshot>(std::move(cluster));
+}
+
+inline std::vector<health::ClusterSnapshotPtr> shared(std::vector<health::ClusterSnapshot> clusters) {
+  std::vector<health::ClusterSnapshotPtr> out;
+  out.reserve(clusters.size());
+  for (auto& cluster : clusters) out.push_back(shared(std::move(cluster)));
+  return out;
 }
 
 }  // namespace pgvigil::builders

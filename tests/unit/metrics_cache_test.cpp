@@ -112,7 +112,7 @@ class MetricsCacheTest : public testing::Test {
     s->taken_at = clock_.wall_now();
     s->version = "9.8.7";
     s->ready = true;
-    s->clusters = {cluster(replica_latency_ms)};
+    s->clusters = {builders::shared(cluster(replica_latency_ms))};
     store_.publish(s);
     return s;
   }

@@ -17,6 +17,7 @@
 #include "metrics/metrics_endpoint.h"
 #include "util/clock.h"
 #include "exposition_lines.h"
+#include "member_builders.h"
 
 namespace pgvigil::metrics {
 namespace {
@@ -48,7 +49,7 @@ class MetricsEndpointTest : public testing::Test {
     s.taken_at = clock_.wall_now();
     s.version = "9.8.7";
     s.ready = true;
-    s.clusters = std::move(clusters);
+    s.clusters = builders::shared(std::move(clusters));
     return s;
   }
   void publish(health::Snapshot s) {

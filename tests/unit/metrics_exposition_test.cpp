@@ -21,6 +21,7 @@
 #include "metrics/metrics_endpoint.h"
 #include "util/clock.h"
 #include "exposition_lines.h"
+#include "member_builders.h"
 
 namespace pgvigil::metrics {
 namespace {
@@ -93,7 +94,7 @@ health::Snapshot rich_snapshot(const Clock& clock) {
   s.taken_at = clock.wall_now() - std::chrono::seconds(2);
   s.version = "0.1.0";
   s.ready = true;
-  s.clusters = {main, edge};
+  s.clusters = builders::shared({main, edge});
   return s;
 }
 

@@ -50,7 +50,7 @@ class MetricsSeriesTest : public testing::Test {
  protected:
   std::vector<std::string> render(std::vector<health::ClusterSnapshot> clusters) {
     auto snapshot = std::make_shared<health::Snapshot>();
-    snapshot->clusters = std::move(clusters);
+    snapshot->clusters = builders::shared(std::move(clusters));
     snapshot->taken_at = clock_.wall_now();
     current_ = std::move(snapshot);
     return lines_of(endpoint_.render());

@@ -27,7 +27,7 @@ class QueriesEndpointTest : public ::testing::Test {
  protected:
   QueriesEndpointTest() {
     auto snapshot = std::make_shared<health::Snapshot>();
-    snapshot->clusters = {cluster("main", {"db1", "db2"}), cluster("edge", {"e1"})};
+    snapshot->clusters = builders::shared({cluster("main", {"db1", "db2"}), cluster("edge", {"e1"})});
     auto history = std::make_shared<queries::IntervalHistory>();
     // Newest first in each cluster, as the journal keeps them; "gone" was removed by a reload.
     history->clusters["main"].intervals = {recorded("main", "db2", 40, {reported(7, 900, true, true)}),
@@ -98,7 +98,7 @@ TEST_F(QueriesEndpointTest, HeadAnswersLikeGetWithoutABody) {
 
 TEST_F(QueriesEndpointTest, WithoutAHistoryTheListIsEmpty) {
   auto bare = std::make_shared<health::Snapshot>();
-  bare->clusters = {cluster("main", {"db1"})};
+  bare->clusters = {builders::shared(cluster("main", {"db1"}))};
   snapshot_ = std::move(bare);
   const Response r = get({{"cluster", "main"}});
   ASSERT_EQ(r.status, 200);

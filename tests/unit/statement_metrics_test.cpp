@@ -49,7 +49,7 @@ class StatementMetricsTest : public testing::Test {
     health::ClusterSnapshot main;
     main.name = "main";
     main.members = {builders::healthy_member("db1", health::MemberRole::primary)};
-    snapshot->clusters = {main};
+    snapshot->clusters = {builders::shared(main)};
     snapshot->taken_at = clock_.wall_now();
     snapshot->statements = std::make_shared<const queries::IntervalHistory>(history_);
     current_ = std::move(snapshot);
