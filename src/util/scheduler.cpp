@@ -68,7 +68,8 @@ void ScheduledTask::cancel() {
   scheduler_.changed_.wait(lock, [this] { return !running_; });
 }
 
-Scheduler::Scheduler(std::string name, const Clock& clock, int threads) : name_(std::move(name)), clock_(clock) {
+Scheduler::Scheduler(std::string name, const Clock& clock, int threads, nanoseconds start_spacing)
+    : name_(std::move(name)), clock_(clock), start_spacing_(start_spacing) {
   const auto count = static_cast<std::size_t>(std::max(threads, 1));
   workers_.reserve(count);
   for (std::size_t i = 0; i < count; ++i) {
@@ -86,7 +87,13 @@ std::unique_ptr<ScheduledTask> Scheduler::every(std::string name, nanoseconds in
                                                 std::optional<SteadyTime> first) {
   std::unique_ptr<ScheduledTask> task(new ScheduledTask(*this, std::move(name), interval, std::move(fn)));
   std::lock_guard lock(mutex_);
-  task->next_due_ = first.value_or(clock_.now());
+  if (first) {
+    task->next_due_ = *first;
+  } else {
+    const SteadyTime now = clock_.now();
+    task->next_due_ = last_first_due_ ? std::max(now, *last_first_due_ + start_spacing_) : now;
+    last_first_due_ = task->next_due_;
+  }
   return task;
 }
 

@@ -86,13 +86,17 @@ class ScheduledTask {
 
 class Scheduler {
  public:
-  Scheduler(std::string name, const Clock& clock, int threads);
+  // Tasks made in a burst (a start with hundreds of members) have their first runs spread
+  // `start_spacing` apart rather than all due at once: the burst's work, connects included, is
+  // spread over the interval instead of queuing behind itself.
+  Scheduler(std::string name, const Clock& clock, int threads,
+            std::chrono::nanoseconds start_spacing = std::chrono::nanoseconds::zero());
   ~Scheduler();  // every task must have been destroyed; stops and joins the workers
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 
-  // A task whose first run is due at `first` (default: now), then every `interval`; nothing runs
-  // before its start().
+  // A task whose first run is due at `first` (default: now, or after the first run of the task
+  // made just before, start_spacing later), then every `interval`; nothing runs before its start().
   std::unique_ptr<ScheduledTask> every(std::string name, std::chrono::nanoseconds interval, ScheduledTask::Fn fn,
                                        std::optional<SteadyTime> first = std::nullopt);
 
@@ -110,7 +114,9 @@ class Scheduler {
 
   const std::string name_;
   const Clock& clock_;
+  const std::chrono::nanoseconds start_spacing_;
   std::mutex mutex_;
+  std::optional<SteadyTime> last_first_due_;  // guarded by mutex_
   std::condition_variable_any changed_;
   std::set<Key> queue_;          // earliest first
   std::uint64_t next_seq_ = 0;

@@ -159,6 +159,27 @@ TEST(Scheduler, ANewIntervalAppliesFromTheNextDueTime) {
   EXPECT_EQ(task->interval(), 2s);
 }
 
+TEST(Scheduler, TasksMadeInABurstHaveTheirFirstRunsSpread) {
+  ManualClock clock;
+  Scheduler scheduler("test", clock, 2, 10ms);
+  std::atomic<int> runs{0};
+  std::vector<std::unique_ptr<ScheduledTask>> tasks;
+  for (int i = 0; i < 5; ++i) {
+    tasks.push_back(scheduler.every("t" + std::to_string(i), 1s, [&](std::stop_token) { ++runs; }));
+    tasks.back()->start();
+  }
+  ASSERT_TRUE(eventually([&] { return runs == 1; })) << "the first at once";
+  std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(runs, 1);
+  clock.advance(25ms);
+  ASSERT_TRUE(eventually([&] { return runs == 3; })) << "then one every 10 ms";
+  clock.advance(20ms);
+  ASSERT_TRUE(eventually([&] { return runs == 5; }));
+  clock.advance(1s);
+  ASSERT_TRUE(eventually([&] { return runs == 10; })) << "each keeps its own phase";
+  for (const auto& task : tasks) EXPECT_EQ(task->overruns(), 0u);
+}
+
 TEST(Scheduler, CancelWaitsForARunInProgressAndStopsItsToken) {
   Scheduler scheduler("test", real_clock(), 2);
   std::atomic<bool> started{false};
