@@ -16,73 +16,10 @@
 #include "pg_cluster.h"
 #include "ports.h"
 #include "pool/pool_manager.h"
+#include "pool_fixture.h"
 
-namespace pgvigil {
+namespace pgvigil::pool_testing {
 namespace {
-
-using namespace std::chrono_literals;
-using testing::PgCluster;
-using Clock = std::chrono::steady_clock;
-
-config::ClusterConfig cluster_config(const PgCluster& pg, int members = 2) {
-  config::ClusterConfig c;
-  c.name = "main";
-  const char* names[] = {"db1", "db2"};
-  for (int i = 0; i < members; ++i) {
-    config::MemberConfig m;
-    m.name = names[i];
-    m.params = *db::parse_conninfo(pg.conninfo(i, "pgvigil"));
-    m.password_file = pg.password_file();
-    c.members.push_back(std::move(m));
-  }
-  c.pool.connect_timeout = 1s;
-  c.pool.acquire_timeout = 500ms;
-  c.health.query_timeout = 1s;
-  return c;
-}
-
-int pgvigil_sessions(PgCluster& pg, int member) {
-  auto rows = pg.exec(member, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgvigil'");
-  return std::stoi(*rows.at(0).at(0));
-}
-
-// One member's pool on its own, made as a member's runtime makes it.
-struct MemberPool {
-  MemberPool(const config::ClusterConfig& c, const std::string& member)
-      : pool(member, c.pool, c.retry,
-             [m = *std::ranges::find_if(c.members, [&](const auto& x) { return x.name == member; }), c] {
-               return cluster::make_connect_spec(m, c);
-             },
-             real_clock(), interrupter) {}
-  db::Interrupter interrupter;
-  pool::ConnectionPool pool;
-};
-
-// The schedulers and socket watch a daemon lends its clusters.
-struct Services {
-  Scheduler health{"health", real_clock(), 2};
-  Scheduler background{"work", real_clock(), 2};
-  pool::SocketWatch watch;
-  cluster::RuntimeServices services{health, background, &watch, real_clock()};
-};
-
-const health::MemberSnapshot& member_of(const cluster::ClusterRuntime& runtime, const std::string& name,
-                                        std::shared_ptr<const health::ClusterSnapshot>& hold) {
-  hold = runtime.snapshot();
-  static const health::MemberSnapshot none;
-  const auto* m = hold->member(name);
-  return m ? *m : none;
-}
-
-template <typename Pred>
-bool eventually(Pred pred, std::chrono::milliseconds limit) {
-  const auto end = Clock::now() + limit;
-  while (Clock::now() < end) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(2ms);
-  }
-  return pred();
-}
 
 TEST(Pool, NeverOpensMoreThanMaxUnderAHammeringAndWaitersTimeOutCleanly) {
   auto pg = PgCluster::start({.with_replica = false});
@@ -349,68 +286,6 @@ TEST(Pool, JitteredWaitsStayWithinTheirCeilings) {
   EXPECT_GT(distinct.size(), 2u) << "waits are jittered, not fixed";
 }
 
-TEST(Pool, SessionsAreRotatedPastTheirLifetimeAndClosedWhenIdle) {
-  auto pg = PgCluster::start({.with_replica = false});
-  auto config = cluster_config(pg, 1);
-  config.pool.min = 1;
-  config.pool.max = 2;
-  config.pool.max_lifetime = 1500ms;
-  config.pool.idle_timeout = 1s;
-  MemberPool member_pool(config, "db1");
-  auto& pool = member_pool.pool;
-  auto backend_starts = [&] {
-    return pg.exec(0, "SELECT pid, backend_start FROM pg_stat_activity WHERE application_name = 'pgvigil'");
-  };
-  {
-    auto a = pool.acquire(pool::Purpose::health);
-    auto b = pool.acquire();
-    ASSERT_TRUE(a && b);
-  }
-  EXPECT_EQ(backend_starts().size(), 2u);
-  // The upkeep a member's runtime runs every second.
-  auto upkeep_then = [&](auto check) {
-    return [&, check] {
-      pool.maintain();
-      return check();
-    };
-  };
-  // Idle past idle_timeout: the pool shrinks back to min.
-  ASSERT_TRUE(eventually(upkeep_then([&] { return backend_starts().size() == 1; }), 4s));
-  const auto first = backend_starts().at(0);
-  // Past max_lifetime: replaced by a younger session (refill to min).
-  ASSERT_TRUE(eventually(upkeep_then([&] {
-                           auto now = backend_starts();
-                           return now.size() == 1 && now.at(0).at(0) != first.at(0);
-                         }),
-                         5s));
-  EXPECT_GE(pool.stats().rotations, 1u);
-  EXPECT_GE(pool.stats().idle_closed, 1u);
-}
-
 }  // namespace
-}  // namespace pgvigil
+}  // namespace pgvigil::pool_testing
 
-namespace pgvigil {
-namespace {
-
-using namespace std::chrono_literals;
-
-TEST(Pool, OtherWorkNeverTakesTheHealthCyclesSessionAndItsWaitIsNoEvidence) {
-  auto pg = testing::PgCluster::start({.with_replica = false});
-  auto config = cluster_config(pg, 1);
-  config.pool.max = 2;
-  config.pool.acquire_timeout = 200ms;
-  MemberPool member_pool(config, "db1");
-  auto& pool = member_pool.pool;
-  auto held = pool.acquire();  // a statement sample, say
-  ASSERT_TRUE(held);
-  auto second = pool.acquire();  // an activity poll meanwhile
-  ASSERT_FALSE(second) << "other work holds at most max - 1 sessions";
-  EXPECT_TRUE(second.error().monitor_side) << "a wait behind our own work says nothing of the server";
-  auto health = pool.acquire(pool::Purpose::health);
-  EXPECT_TRUE(health) << "the health cycle's session is there for it";
-  EXPECT_EQ(pool.stats().total, 2);
-}
-
-}  // namespace
-}  // namespace pgvigil
