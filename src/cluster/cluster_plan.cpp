@@ -14,20 +14,20 @@ const config::MemberConfig* ClusterPlan::member(const std::string& name) const {
 
 const std::string& ClusterPlan::cycle_query(bool with_costly, health::SessionSource sessions) const {
   if (sessions == health::SessionSource::activity_poll) {
-    return with_costly ? with_costly_query_polled_sessions : regular_query_polled_sessions;
+    return with_costly ? *with_costly_query_polled_sessions : *regular_query_polled_sessions;
   }
-  return with_costly ? with_costly_query : regular_query;
+  return with_costly ? *with_costly_query : *regular_query;
 }
 
 PlanPtr make_plan(const config::ClusterConfig& config) {
   auto plan = std::make_shared<ClusterPlan>();
   plan->config = config;
-  plan->regular_query = health::build_cycle_query(config.health, false);
-  plan->with_costly_query = health::build_cycle_query(config.health, true);
+  plan->regular_query = share_text(health::build_cycle_query(config.health, false));
+  plan->with_costly_query = share_text(health::build_cycle_query(config.health, true));
   plan->regular_query_polled_sessions =
-      health::build_cycle_query(config.health, false, health::SessionSource::activity_poll);
+      share_text(health::build_cycle_query(config.health, false, health::SessionSource::activity_poll));
   plan->with_costly_query_polled_sessions =
-      health::build_cycle_query(config.health, true, health::SessionSource::activity_poll);
+      share_text(health::build_cycle_query(config.health, true, health::SessionSource::activity_poll));
   if (config.schema) plan->schema_catalog_sql = health::schema_catalog_sql(*config.schema);
   if (auto it = config.health.checks.find("write_probe"); it != config.health.checks.end() && it->second.enabled) {
     plan->heartbeat_table = it->second.table;

@@ -11,17 +11,19 @@
 
 #include "config/config.h"
 #include "health/checks/check.h"
+#include "util/shared_text.h"
 
 namespace pgvigil::cluster {
 
 struct ClusterPlan {
   config::ClusterConfig config;
-  std::string regular_query;      // the regular checks
-  std::string with_costly_query;  // the regular checks and the costly ones
+  // Shared with every other cluster whose health settings make the same statement.
+  SharedText regular_query;      // the regular checks
+  SharedText with_costly_query;  // the regular checks and the costly ones
   // The same two without the session checks, for the cycles that adopt the activity poll's
   // reading of pg_stat_activity instead (queries/session_board.h).
-  std::string regular_query_polled_sessions;
-  std::string with_costly_query_polled_sessions;
+  SharedText regular_query_polled_sessions;
+  SharedText with_costly_query_polled_sessions;
   std::string schema_catalog_sql; // empty without a schema section
   std::optional<std::string> heartbeat_table;  // set when write_probe is enabled
 

@@ -140,7 +140,8 @@ struct QueriesConfig {
   Duration statements_interval = 60s;
   Duration slow_threshold = 500ms;
   int top_n = 20;
-  Duration activity_interval = 1s;
+  // Every member's pg_stat_activity scan; the canceller's shortest default limit is 30s.
+  Duration activity_interval = 5s;
   int max_query_length = 2048;
   Duration history = 1h;  // how far back GET /queries reaches
   int metrics_top_n = 0;   // per-queryid series of the heaviest statements; 0 = none, at most 20

@@ -10,6 +10,13 @@ namespace {
 using std::chrono::milliseconds;
 constexpr milliseconds kValidationTimeout{1000};
 
+// A session in use is usually back within milliseconds, and each one the pool opens costs the
+// server a backend and the daemon its buffers for as long as the pool keeps it. So before it
+// grows, an acquire waits a little for one to come back: the health cycle behind another health
+// statement (a replica reading its primary's position while the primary's own cycle runs), other
+// work behind anything. The health cycle never waits behind other work.
+constexpr milliseconds kHealthPatience{100};
+
 }  // namespace
 
 Lease::Lease(Lease&& other) noexcept
@@ -149,6 +156,7 @@ std::expected<Lease, db::Error> ConnectionPool::acquire(Purpose purpose) {
   auto hold = [&](int delta) {
     if (purpose == Purpose::other) other_held_ += delta;
   };
+  const auto grow_after = started + (purpose == Purpose::other ? config_.acquire_timeout / 2 : kHealthPatience);
   for (;;) {
     while (!idle_.empty() && (purpose == Purpose::health || other_held_ < limit)) {
       Idle item = take_idle();
@@ -170,6 +178,12 @@ std::expected<Lease, db::Error> ConnectionPool::acquire(Purpose purpose) {
       ++counters_.validations_failed;
     }
     const bool may_take = purpose == Purpose::health || other_held_ < limit;
+    const bool wait_first = total() > 0 && std::chrono::steady_clock::now() < grow_after &&
+                            (purpose == Purpose::other || other_held_ == 0);
+    if (may_take && total() < config_.max && wait_first) {
+      cv_.wait_until(lock, std::min(grow_after, deadline));
+      continue;
+    }
     if (may_take && total() < config_.max) {
       if (!circuit_.allow_attempt(clock_.now())) return finish(std::unexpected(circuit_open_error()));
       hold(1);

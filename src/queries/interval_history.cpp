@@ -11,7 +11,7 @@ const RecordedInterval* ClusterStatementHistory::latest(std::string_view member)
 
 const ClusterStatementHistory* IntervalHistory::cluster(std::string_view name) const {
   const auto found = clusters.find(name);
-  return found != clusters.end() ? &found->second : nullptr;
+  return found != clusters.end() ? found->second.get() : nullptr;
 }
 
 }  // namespace pgvigil::queries

@@ -72,7 +72,9 @@ struct HistoryUsage {
 };
 
 struct IntervalHistory {
-  std::map<std::string, ClusterStatementHistory, std::less<>> clusters;
+  // Each cluster's part is shared with the views before and after it until that cluster records
+  // or loses an interval: a new view costs the clusters that changed, not the whole fleet.
+  std::map<std::string, std::shared_ptr<const ClusterStatementHistory>, std::less<>> clusters;
   HistoryUsage usage;
 
   const ClusterStatementHistory* cluster(std::string_view name) const;

@@ -37,8 +37,9 @@ IntervalJournal::IntervalJournal(std::string state_dir, const Clock& clock, std:
             .file_name = "slow-queries.jsonl",
             .what = "the slow-query log",
             .fallback = "intervals are kept in memory only (GET /queries)"}),
-      store_(max_bytes),
-      view_(build_view()) {}
+      store_(max_bytes) {
+  view_ = build_view();
+}
 
 void IntervalJournal::record(IntervalReport report, const HistorySettings& settings) {
   const auto lines = slow_log_lines(report);
@@ -51,7 +52,7 @@ void IntervalJournal::record(IntervalReport report, const HistorySettings& setti
   ClusterState& cluster = clusters_[report.cluster];
   cluster.settings = settings;
   add_interval(cluster.totals[report.member], report);
-  store_.add(report.cluster, std::move(compact));
+  store_.add(report.cluster, std::move(compact));  // marks the cluster changed: its totals are new too
   const WallTime now = clock_.wall_now();
   for (const auto& [name, each] : clusters_) {
     store_.prune(name, now - std::chrono::duration_cast<WallTime::duration>(each.settings.history));
@@ -72,13 +73,18 @@ std::shared_ptr<const IntervalHistory> IntervalJournal::view() const {
   return view_;
 }
 
-std::shared_ptr<const IntervalHistory> IntervalJournal::build_view() const {
+std::shared_ptr<const IntervalHistory> IntervalJournal::build_view() {
   auto history = std::make_shared<IntervalHistory>();
+  if (view_) history->clusters = view_->clusters;  // shares every cluster's part
+  const auto changed = store_.take_changed();
   for (const auto& [name, state] : clusters_) {
-    ClusterStatementHistory& cluster = history->clusters[name];
-    cluster.intervals = store_.newest_first(name);
-    cluster.totals = state.totals;
-    cluster.metrics_top_n = state.settings.metrics_top_n;
+    const bool stale = std::ranges::find(changed, name) != changed.end() || !history->clusters.contains(name);
+    if (!stale) continue;
+    auto cluster = std::make_shared<ClusterStatementHistory>();
+    cluster->intervals = store_.newest_first(name);
+    cluster->totals = state.totals;
+    cluster->metrics_top_n = state.settings.metrics_top_n;
+    history->clusters.insert_or_assign(name, std::move(cluster));
   }
   history->usage = store_.usage();
   return history;

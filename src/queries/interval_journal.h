@@ -45,7 +45,7 @@ class IntervalJournal {
     HistorySettings settings;
   };
 
-  std::shared_ptr<const IntervalHistory> build_view() const;  // with mutex_ held
+  std::shared_ptr<const IntervalHistory> build_view();  // with mutex_ held
 
   const Clock& clock_;
   std::mutex log_mutex_;  // the file is written outside mutex_, so a slow disk never delays view()

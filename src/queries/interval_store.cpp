@@ -30,6 +30,7 @@ void IntervalStore::add(std::string_view cluster, RecordedInterval interval) {
     newest->second = sequence;
   }
   ring->second.kept.push_back({std::move(shared), sequence, bytes});
+  ring->second.changed = true;
 }
 
 void IntervalStore::prune(std::string_view cluster, WallTime oldest_kept, std::size_t max_intervals) {
@@ -79,6 +80,17 @@ void IntervalStore::drop(Ring& ring, Position at) {
   release_texts(*at->interval, texts_);
   interval_bytes_ -= at->bytes;
   ring.kept.erase(at);
+  ring.changed = true;
+}
+
+std::vector<std::string> IntervalStore::take_changed() {
+  std::vector<std::string> changed;
+  for (auto& [name, ring] : rings_) {
+    if (!ring.changed) continue;
+    changed.push_back(name);
+    ring.changed = false;
+  }
+  return changed;
 }
 
 }  // namespace pgvigil::queries

@@ -44,6 +44,8 @@ class IntervalStore {
 
   // The cluster's intervals, newest first; empty for a cluster never seen.
   std::vector<std::shared_ptr<const RecordedInterval>> newest_first(std::string_view cluster) const;
+  // The clusters that gained or lost an interval since the last call.
+  std::vector<std::string> take_changed();
   std::size_t bytes() const { return interval_bytes_ + texts_.bytes(); }
   HistoryUsage usage() const { return {.bytes = bytes(), .max_bytes = max_bytes_, .evicted = evicted_}; }
   const QueryTextTable& texts() const { return texts_; }
@@ -55,6 +57,7 @@ class IntervalStore {
     std::size_t bytes = 0;       // accounted when added
   };
   struct Ring {
+    bool changed = true;    // since the last take_changed()
     std::deque<Kept> kept;  // oldest first
     std::map<std::string, std::uint64_t, std::less<>> newest;  // member → sequence of its newest kept
   };

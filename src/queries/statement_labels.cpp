@@ -21,13 +21,13 @@ std::string StatementLabels::database(std::uint32_t oid) const { return name_or_
 
 void StatementLabels::add_text(std::int64_t queryid, std::string_view text) {
   if (texts_.size() >= max_texts_ && !texts_.contains(queryid)) texts_.clear();
-  texts_.insert_or_assign(queryid, std::string(truncate_utf8(text, max_text_bytes_)));
+  texts_.insert_or_assign(queryid, share_text(truncate_utf8(text, max_text_bytes_)));
 }
 
 const std::string& StatementLabels::text(std::int64_t queryid) const {
   static const std::string kUnknown;
   const auto found = texts_.find(queryid);
-  return found != texts_.end() ? found->second : kUnknown;
+  return found != texts_.end() ? *found->second : kUnknown;
 }
 
 }  // namespace pgvigil::queries

@@ -1,6 +1,7 @@
 // What turns a pg_stat_statements key into words: role and database names by oid, and the
 // normalised text of each queryid, remembered between intervals so that texts are fetched only
-// for queryids not seen before. One per member; used by one thread.
+// for queryids not seen before. One per member; used by one thread. The texts themselves are
+// shared with every other member that has the same (util/shared_text.h).
 #pragma once
 
 #include <cstddef>
@@ -8,6 +9,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include "util/shared_text.h"
 
 namespace pgvigil::queries {
 
@@ -38,7 +41,7 @@ class StatementLabels {
   std::size_t max_texts_;
   Names users_;
   Names databases_;
-  std::unordered_map<std::int64_t, std::string> texts_;
+  std::unordered_map<std::int64_t, SharedText> texts_;
 };
 
 }  // namespace pgvigil::queries

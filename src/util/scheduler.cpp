@@ -65,7 +65,7 @@ void ScheduledTask::cancel() {
   request_stop();
   std::unique_lock lock(scheduler_.mutex_);
   if (runner_ == std::this_thread::get_id()) return;  // from inside its own run
-  scheduler_.changed_.wait(lock, [this] { return !running_; });
+  scheduler_.finished_.wait(lock, [this] { return !running_; });
 }
 
 Scheduler::Scheduler(std::string name, const Clock& clock, int threads, nanoseconds start_spacing)
@@ -79,8 +79,7 @@ Scheduler::Scheduler(std::string name, const Clock& clock, int threads, nanoseco
 
 Scheduler::~Scheduler() {
   for (auto& worker : workers_) worker.request_stop();
-  changed_.notify_all();
-  workers_.clear();  // joins
+  workers_.clear();  // joins: their waits end on the stop request
 }
 
 std::unique_ptr<ScheduledTask> Scheduler::every(std::string name, nanoseconds interval, ScheduledTask::Fn fn,
@@ -101,15 +100,30 @@ void Scheduler::enqueue(ScheduledTask& task, SteadyTime due) {
   task.queued_due_ = due;
   task.queued_seq_ = next_seq_++;
   task.queued_ = true;
-  queue_.emplace(due, task.queued_seq_, &task);
-  ++version_;
-  changed_.notify_all();
+  const Key key{due, task.queued_seq_, &task};
+  queue_.insert(key);
+  if (!timer_held_) {
+    hand_off_timer();
+  } else if (*queue_.begin() == key) {
+    ++head_changes_;
+    timer_.notify_one();
+  }
 }
 
 void Scheduler::dequeue(ScheduledTask& task) {
-  queue_.erase(Key{task.queued_due_, task.queued_seq_, &task});
+  const Key key{task.queued_due_, task.queued_seq_, &task};
+  const bool was_head = !queue_.empty() && *queue_.begin() == key;
+  queue_.erase(key);
   task.queued_ = false;
-  ++version_;
+  if (was_head && timer_held_) {
+    ++head_changes_;
+    timer_.notify_one();
+  }
+}
+
+void Scheduler::hand_off_timer() {
+  ++handoffs_;
+  idle_.notify_one();
 }
 
 void Scheduler::finish(ScheduledTask& task, bool out_of_schedule) {
@@ -125,7 +139,7 @@ void Scheduler::finish(ScheduledTask& task, bool out_of_schedule) {
   task.running_ = false;
   task.runner_ = {};
   if (!task.cancelled_) enqueue(task, task.woken_ ? end : task.next_due_);
-  changed_.notify_all();  // cancel() may be waiting for this run
+  finished_.notify_all();  // cancel() may be waiting for this run
 }
 
 void Scheduler::work(std::stop_token stop, std::size_t index) {
@@ -133,19 +147,29 @@ void Scheduler::work(std::stop_token stop, std::size_t index) {
   pthread_setname_np(pthread_self(), (name_ + "-" + std::to_string(index)).substr(0, 15).c_str());
   std::unique_lock lock(mutex_);
   while (!stop.stop_requested()) {
-    const std::uint64_t seen = version_;
-    const auto changed = [&] { return version_ != seen; };
-    if (queue_.empty()) {
-      clock_.wait_until(lock, changed_, stop, clock_.now() + kIdleWait, changed);
+    if (queue_.empty() || timer_held_) {
+      const std::uint64_t seen = handoffs_;
+      clock_.wait_until(lock, idle_, stop, clock_.now() + kIdleWait, [&] { return handoffs_ != seen; });
       continue;
     }
-    auto [due, seq, task] = *queue_.begin();
-    const SteadyTime now = clock_.now();
-    if (due > now) {
-      clock_.wait_until(lock, changed_, stop, due, changed);
-      continue;
+    timer_held_ = true;
+    ScheduledTask* task = nullptr;
+    SteadyTime due{};
+    SteadyTime now{};
+    while (!stop.stop_requested() && !queue_.empty()) {
+      due = std::get<0>(*queue_.begin());
+      now = clock_.now();
+      if (due <= now) {
+        task = std::get<2>(*queue_.begin());
+        break;
+      }
+      const std::uint64_t seen = head_changes_;
+      clock_.wait_until(lock, timer_, stop, due, [&] { return head_changes_ != seen; });
     }
+    timer_held_ = false;
+    if (task == nullptr) continue;
     dequeue(*task);
+    if (!queue_.empty()) hand_off_timer();  // the next due task is another worker's to wait for
     const bool out_of_schedule = task->woken_;
     task->woken_ = false;
     task->running_ = true;

@@ -110,6 +110,7 @@ class Scheduler {
   void work(std::stop_token stop, std::size_t index);
   void enqueue(ScheduledTask& task, SteadyTime due);  // with mutex_ held
   void dequeue(ScheduledTask& task);                  // with mutex_ held
+  void hand_off_timer();                              // with mutex_ held
   void finish(ScheduledTask& task, bool out_of_schedule);  // with mutex_ held
 
   const std::string name_;
@@ -117,10 +118,17 @@ class Scheduler {
   const std::chrono::nanoseconds start_spacing_;
   std::mutex mutex_;
   std::optional<SteadyTime> last_first_due_;  // guarded by mutex_
-  std::condition_variable_any changed_;
+  // One idle worker at a time holds the timer: it sleeps until the earliest due time and is woken
+  // only when that changes. The others sleep until the timer is handed to them, so a run wakes
+  // one thread rather than every idle one.
+  std::condition_variable_any timer_;    // the timer holder: the earliest due time changed
+  std::condition_variable_any idle_;     // the others: the timer is free to take
+  std::condition_variable_any finished_; // cancel(): a run ended
+  bool timer_held_ = false;
+  std::uint64_t head_changes_ = 0;
+  std::uint64_t handoffs_ = 0;
   std::set<Key> queue_;          // earliest first
   std::uint64_t next_seq_ = 0;
-  std::uint64_t version_ = 0;    // bumped at every change a waiting worker must look at
   std::vector<std::jthread> workers_;  // last: they use everything above
 };
 

@@ -67,12 +67,13 @@ std::shared_ptr<const queries::IntervalHistory> statements() {
   totals.calls = 120;
   totals.exec_seconds = 4.5;
   for (const char* cluster : {"c1", "c2"}) {
-    auto& one = history->clusters[cluster];
-    one.totals["db1"] = totals;
-    one.totals["db2"] = totals;
-    one.metrics_top_n = 2;
-    one.intervals = {queries::test::recorded(cluster, "db1", 10,
-                                             {queries::test::reported(7, 900), queries::test::reported(8, 300)})};
+    auto one = std::make_shared<queries::ClusterStatementHistory>();
+    one->totals["db1"] = totals;
+    one->totals["db2"] = totals;
+    one->metrics_top_n = 2;
+    one->intervals = {queries::test::recorded(cluster, "db1", 10,
+                                              {queries::test::reported(7, 900), queries::test::reported(8, 300)})};
+    history->clusters[cluster] = std::move(one);
   }
   return history;
 }

@@ -30,10 +30,15 @@ class QueriesEndpointTest : public ::testing::Test {
     snapshot->clusters = builders::shared({cluster("main", {"db1", "db2"}), cluster("edge", {"e1"})});
     auto history = std::make_shared<queries::IntervalHistory>();
     // Newest first in each cluster, as the journal keeps them; "gone" was removed by a reload.
-    history->clusters["main"].intervals = {recorded("main", "db2", 40, {reported(7, 900, true, true)}),
-                                           recorded("main", "gone", 35), recorded("main", "db1", 20)};
-    history->clusters["edge"].intervals = {recorded("edge", "e1", 30)};
-    history->clusters["removed"].intervals = {recorded("removed", "x", 50)};
+    auto with = [](std::vector<std::shared_ptr<const queries::RecordedInterval>> intervals) {
+      auto cluster = std::make_shared<queries::ClusterStatementHistory>();
+      cluster->intervals = std::move(intervals);
+      return cluster;
+    };
+    history->clusters["main"] = with({recorded("main", "db2", 40, {reported(7, 900, true, true)}),
+                                      recorded("main", "gone", 35), recorded("main", "db1", 20)});
+    history->clusters["edge"] = with({recorded("edge", "e1", 30)});
+    history->clusters["removed"] = with({recorded("removed", "x", 50)});
     snapshot->statements = std::move(history);
     snapshot_ = std::move(snapshot);
     hooks_.snapshot = [this] { return snapshot_; };

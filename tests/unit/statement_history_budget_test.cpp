@@ -107,7 +107,7 @@ TEST_F(HistoryBudgetTest, NeverExceededAfterARecord) {
   EXPECT_GT(view->usage.evicted, 0u);
   EXPECT_GT(view->usage.bytes, kBudget * 3 / 4) << "the budget is used, not left idle";
   std::size_t kept = 0;
-  for (const auto& [name, cluster] : view->clusters) kept += cluster.intervals.size();
+  for (const auto& [name, cluster] : view->clusters) kept += cluster->intervals.size();
   EXPECT_EQ(kept + view->usage.evicted, 60u * 6u) << "each interval either kept or counted as evicted";
   EXPECT_EQ(view->cluster("main")->totals.at("db1").intervals, 60u) << "counters count every interval";
 }
@@ -235,6 +235,51 @@ TEST_F(HistoryBudgetTest, AccountingTracksTheHeap) {
   EXPECT_NEAR(accounted / heap, 1.0, 0.05) << "accounted " << accounted << " bytes, the heap grew by " << heap;
 }
 #endif
+
+}  // namespace
+}  // namespace pgvigil::queries
+
+namespace pgvigil::queries {
+namespace {
+
+class HistoryViewTest : public ::testing::Test {
+ protected:
+  fs::path dir_ = fs::temp_directory_path() / ("pgvigil-view-" + std::to_string(::getpid()));
+  ManualClock clock_;
+  void TearDown() override { fs::remove_all(dir_); }
+};
+
+TEST_F(HistoryViewTest, ARecordRebuildsOnlyItsOwnClustersPart) {
+  IntervalJournal journal((dir_ / "state").string(), clock_, kNoBudget);
+  journal.record(report("a", "db1", clock_.wall_now(), {1}), {});
+  journal.record(report("b", "db1", clock_.wall_now(), {2}), {});
+  const auto before = journal.view();
+  clock_.advance(60s);
+  journal.record(report("a", "db1", clock_.wall_now(), {1}), {});
+  const auto after = journal.view();
+  ASSERT_NE(before, after);
+  EXPECT_EQ(before->clusters.at("b"), after->clusters.at("b")) << "b recorded nothing: its part is shared";
+  EXPECT_NE(before->clusters.at("a"), after->clusters.at("a"));
+  EXPECT_EQ(after->cluster("a")->intervals.size(), 2u);
+  EXPECT_EQ(before->cluster("a")->intervals.size(), 1u) << "a view once given out never changes";
+  EXPECT_EQ(after->cluster("a")->totals.at("db1").intervals, 2u);
+}
+
+TEST_F(HistoryViewTest, AClusterThatLosesAnIntervalToTheBudgetIsRebuiltToo) {
+  IntervalJournal journal((dir_ / "state").string(), clock_, kNoBudget);
+  journal.record(report("a", "db1", clock_.wall_now(), {1}), {});
+  clock_.advance(60s);
+  journal.record(report("a", "db1", clock_.wall_now(), {1}), {});
+  journal.record(report("b", "db1", clock_.wall_now(), {2}), {});
+  const auto before = journal.view();
+  ASSERT_EQ(before->cluster("a")->intervals.size(), 2u);
+  journal.set_max_bytes(1);  // only each member's newest survives
+  clock_.advance(60s);
+  journal.record(report("b", "db1", clock_.wall_now(), {2}), {});
+  const auto after = journal.view();
+  EXPECT_EQ(after->cluster("a")->intervals.size(), 1u) << "a's oldest went to the budget";
+  EXPECT_EQ(after->cluster("b")->intervals.size(), 1u);
+}
 
 }  // namespace
 }  // namespace pgvigil::queries

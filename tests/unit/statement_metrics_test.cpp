@@ -36,12 +36,12 @@ class StatementMetricsTest : public testing::Test {
     totals.slow = 2;
     totals.resets = 1;
     totals.evicted = 5;
-    history_.clusters["main"].totals["db1"] = totals;
-    history_.clusters["main"].totals["gone"] = totals;  // a member a reload removed
+    main_.totals["db1"] = totals;
+    main_.totals["gone"] = totals;  // a member a reload removed
     std::vector<queries::ReportedStatement> statements;
     for (int id = 30; id > 0; --id) statements.push_back(reported(id, id * 100.0, id > 5));
     statements.push_back(reported(99, 1.0, false, true));  // slow, not among the heaviest
-    history_.clusters["main"].intervals = {recorded("main", "db1", 10, statements)};
+    main_.intervals = {recorded("main", "db1", 10, statements)};
   }
 
   std::vector<std::string> render() {
@@ -51,7 +51,9 @@ class StatementMetricsTest : public testing::Test {
     main.members = {builders::healthy_member("db1", health::MemberRole::primary)};
     snapshot->clusters = {builders::shared(main)};
     snapshot->taken_at = clock_.wall_now();
-    snapshot->statements = std::make_shared<const queries::IntervalHistory>(history_);
+    auto history = std::make_shared<queries::IntervalHistory>(history_);
+    history->clusters["main"] = std::make_shared<const queries::ClusterStatementHistory>(main_);
+    snapshot->statements = std::move(history);
     current_ = std::move(snapshot);
     return lines_of(endpoint_.render());
   }
@@ -64,7 +66,8 @@ class StatementMetricsTest : public testing::Test {
     return out;
   }
 
-  queries::IntervalHistory history_;
+  queries::IntervalHistory history_;       // usage; its clusters are filled in by render()
+  queries::ClusterStatementHistory main_;  // cluster "main"'s part
   ManualClock clock_;
   health::SnapshotPtr current_;
   MetricsEndpoint endpoint_{[this] { return current_; }, clock_};
@@ -100,7 +103,7 @@ TEST_F(StatementMetricsTest, TheHistorysMemoryDaemonWide) {
 }
 
 TEST_F(StatementMetricsTest, TopFamilyOnlyWhenAskedAndOnlyTheHeaviest) {
-  history_.clusters["main"].metrics_top_n = 3;
+  main_.metrics_top_n = 3;
   EXPECT_EQ(top_series(render()), (std::vector<std::string>{
                                       R"(pgvigil_statement_top_exec_seconds{cluster="main",member="db1",queryid="30",rank="1"} 3)",
                                       R"(pgvigil_statement_top_exec_seconds{cluster="main",member="db1",queryid="29",rank="2"} 2.9)",
@@ -109,10 +112,10 @@ TEST_F(StatementMetricsTest, TopFamilyOnlyWhenAskedAndOnlyTheHeaviest) {
 }
 
 TEST_F(StatementMetricsTest, TopFamilyNeverPastTheTopOnesNorTheCap) {
-  history_.clusters["main"].metrics_top_n = 1000;  // the loader caps at 20; so does the writer
+  main_.metrics_top_n = 1000;  // the loader caps at 20; so does the writer
   EXPECT_EQ(top_series(render()).size(), 20u);
   std::vector<queries::ReportedStatement> few = {reported(1, 50), reported(2, 40), reported(99, 1, false, true)};
-  history_.clusters["main"].intervals = {recorded("main", "db1", 10, few)};
+  main_.intervals = {recorded("main", "db1", 10, few)};
   EXPECT_EQ(top_series(render()).size(), 2u) << "a slow statement after the top ones is not among the heaviest";
 }
 
