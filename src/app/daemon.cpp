@@ -74,10 +74,10 @@ std::unique_ptr<cluster::ClusterRuntime> Daemon::build_cluster(const config::Clu
 }
 
 void Daemon::set_probe_defaults() {
-  std::map<std::string, health::ProbeDefaults> defaults;
+  auto defaults = std::make_shared<health::ProbeDefaultsByCluster>();
   for (const auto& cluster : config_.clusters) {
     const auto& lag = cluster.health.checks.at("replication_lag");
-    defaults[cluster.name] =
+    (*defaults)[cluster.name] =
         health::ProbeDefaults{lag.warning.value_or(10), lag.warning_bytes.value_or(16.0 * 1024 * 1024)};
   }
   probe_defaults_ = std::move(defaults);

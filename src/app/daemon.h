@@ -103,7 +103,7 @@ class Daemon {
   std::vector<std::string> hidden_;      // added by a reload, shown once their first cycle is done
   bool ready_latched_ = false;           // guarded by runtime_mutex_: ready stays ready
   bool live_ = true;                     // guarded by runtime_mutex_; judged by the control loop
-  std::map<std::string, health::ProbeDefaults> probe_defaults_;  // guarded by runtime_mutex_
+  std::shared_ptr<const health::ProbeDefaultsByCluster> probe_defaults_;  // guarded by runtime_mutex_
   SteadyTime last_published_{};          // guarded by runtime_mutex_
   std::atomic<bool> alerts_due_{false};  // a snapshot was published since the last alert pass
 };

@@ -188,10 +188,7 @@ std::vector<const ScheduledTask*> ClusterRuntime::workers() const {
   return all;
 }
 
-std::shared_ptr<const health::ClusterSnapshot> ClusterRuntime::snapshot() const {
-  std::lock_guard lock(snapshot_mutex_);
-  return snapshot_;
-}
+std::shared_ptr<const health::ClusterSnapshot> ClusterRuntime::snapshot() const { return snapshot_.load(); }
 
 void ClusterRuntime::on_member_published() {
   rebuild_snapshot();
@@ -211,7 +208,7 @@ void ClusterRuntime::rebuild_snapshot() {
   const auto interval = plan_.current()->config.health.interval;
   auto next = std::make_shared<const health::ClusterSnapshot>(
       health::build_cluster_view(name_, std::move(members), pools_.topology(), services_.clock.now(), interval));
-  snapshot_.swap(next);
+  snapshot_.store(std::move(next));
 }
 
 void ClusterRuntime::refresh(SteadyTime now) {

@@ -14,6 +14,7 @@
 // thread-safe.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -83,8 +84,10 @@ class ClusterRuntime {
   MemberList members_;                                       // in service, config order
   std::map<std::string, std::shared_ptr<MemberRuntime>> candidates_;  // built beside, by name
 
-  mutable std::mutex snapshot_mutex_;  // serialises rebuilds (taken before members_mutex_); guards snapshot_
-  std::shared_ptr<const health::ClusterSnapshot> snapshot_;
+  std::mutex snapshot_mutex_;  // serialises rebuilds (taken before members_mutex_)
+  // Read without the mutex: the daemon reads every cluster's at each member's publish, and must
+  // not wait behind another cluster's rebuild.
+  std::atomic<std::shared_ptr<const health::ClusterSnapshot>> snapshot_;
 };
 
 }  // namespace pgvigil::cluster

@@ -5,7 +5,9 @@
 namespace pgvigil::cluster {
 namespace {
 
-constexpr std::chrono::seconds kUpkeepInterval{1};
+// Idle timeout, lifetime rotation and the pool's minimum work in minutes; a session the server
+// closes is seen at once by the socket watch, not by this pass.
+constexpr std::chrono::seconds kUpkeepInterval{5};
 
 }  // namespace
 

@@ -97,6 +97,8 @@ struct ProbeDefaults {
   double max_lag_bytes = 16.0 * 1024 * 1024;
 };
 
+using ProbeDefaultsByCluster = std::map<std::string, ProbeDefaults, std::less<>>;
+
 struct Snapshot {
   WallTime taken_at{};
   SteadyTime taken_steady{};
@@ -105,7 +107,8 @@ struct Snapshot {
   bool live = true;                      // every worker loop advanced recently
   bool config_reload_ok = true;
   std::vector<ClusterSnapshotPtr> clusters;  // config order; never null
-  std::map<std::string, ProbeDefaults> probe_defaults;  // by cluster name
+  // By cluster name; shared by every snapshot until a reload (each member's cycle publishes one).
+  std::shared_ptr<const ProbeDefaultsByCluster> probe_defaults = std::make_shared<const ProbeDefaultsByCluster>();
   std::shared_ptr<const queries::ActionHistory> actions{};  // the canceller's records; null in --once
   std::shared_ptr<const queries::IntervalHistory> statements{};  // pg_stat_statements intervals; null in --once
   std::shared_ptr<const alerts::AlertsView> alerts{};  // the alert engine's last pass; null in --once

@@ -114,8 +114,8 @@ ProbeResult member_replica(const health::MemberSnapshot& member, const LagLimits
 
 LagLimits default_lag_limits(const health::Snapshot& snapshot, std::string_view cluster) {
   health::ProbeDefaults defaults;
-  if (auto it = snapshot.probe_defaults.find(std::string(cluster)); it != snapshot.probe_defaults.end()) {
-    defaults = it->second;
+  if (snapshot.probe_defaults) {
+    if (auto it = snapshot.probe_defaults->find(cluster); it != snapshot.probe_defaults->end()) defaults = it->second;
   }
   return {defaults.max_lag_bytes, defaults.max_lag_seconds};
 }

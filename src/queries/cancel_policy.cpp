@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <utility>
 
 #include "queries/query_text.h"
@@ -214,8 +215,26 @@ bool CompiledExcludes::matches_query(std::string_view query) const {
   return false;
 }
 
+namespace {
+
+std::shared_ptr<const CompiledExcludes> shared_excludes(const config::CancelExclude& exclude) {
+  static std::mutex mutex;
+  static auto* compiled = new std::vector<std::pair<config::CancelExclude, std::weak_ptr<const CompiledExcludes>>>;
+  std::lock_guard lock(mutex);
+  std::erase_if(*compiled, [](const auto& entry) { return entry.second.expired(); });
+  for (const auto& [known, excludes] : *compiled) {
+    if (known != exclude) continue;
+    if (auto held = excludes.lock()) return held;
+  }
+  auto made = std::make_shared<const CompiledExcludes>(exclude);
+  compiled->emplace_back(exclude, made);
+  return made;
+}
+
+}  // namespace
+
 CancelRules::CancelRules(config::CancelConfig config, std::size_t max_query_length)
-    : config_(std::move(config)), excludes_(config_.exclude), max_query_length_(max_query_length) {}
+    : config_(std::move(config)), excludes_(shared_excludes(config_.exclude)), max_query_length_(max_query_length) {}
 
 std::optional<CancelTracker::Signal> CancelTracker::last_signal(const SessionKey& key) const {
   const auto it = entries_.find(key);

@@ -162,12 +162,14 @@ class CancelRules {
   CancelRules(config::CancelConfig config, std::size_t max_query_length);
 
   const config::CancelConfig& config() const { return config_; }
-  const CompiledExcludes& excludes() const { return excludes_; }
+  const CompiledExcludes& excludes() const { return *excludes_; }
   std::size_t max_query_length() const { return max_query_length_; }
 
  private:
   config::CancelConfig config_;
-  CompiledExcludes excludes_;
+  // Shared by every cluster with the same exclusions: compiled patterns take kilobytes each,
+  // and a fleet's clusters mostly keep the defaults.
+  std::shared_ptr<const CompiledExcludes> excludes_;
   std::size_t max_query_length_ = 0;
 };
 

@@ -186,7 +186,8 @@ TEST(HttpProbeRules, OverallHealth) {
 
 TEST(HttpProbeRules, DefaultLagLimitsComeFromTheCluster) {
   health::Snapshot s;
-  s.probe_defaults["main"] = {30, 1024};
+  s.probe_defaults = std::make_shared<const health::ProbeDefaultsByCluster>(
+      health::ProbeDefaultsByCluster{{"main", {30, 1024}}});
   const LagLimits configured = default_lag_limits(s, "main");
   EXPECT_EQ(configured.max_seconds, 30);
   EXPECT_EQ(configured.max_bytes, 1024);

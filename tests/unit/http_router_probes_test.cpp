@@ -181,7 +181,8 @@ TEST_F(HttpRouterProbes, ReplicaLagLimitsFromTheQuery) {
 
 TEST_F(HttpRouterProbes, ReplicaLagLimitsDefaultToTheClusters) {
   auto s = std::make_shared<health::Snapshot>(*healthy_snapshot());
-  s->probe_defaults["main"] = {60, 16 * kMiB};
+  s->probe_defaults = std::make_shared<const health::ProbeDefaultsByCluster>(
+      health::ProbeDefaultsByCluster{{"main", {60, 16 * kMiB}}});
   snapshot_ = s;
   EXPECT_EQ(get("/clusters/main/members/db3/replica").status, 200);
   EXPECT_EQ(get("/clusters/main/members/db3/replica", {{"max_lag_s", "10"}}).status, 503) << "the query wins";
