@@ -7,7 +7,10 @@
 //
 //   pgvigil-probe-rate --port 9188 --path /clusters/main/primary --rate 20000 --connections 4 --seconds 10
 //
-// Prints one line: "rate_sent rate_answered p50_ms p90_ms p99_ms p999_ms max_ms non_200 errors".
+// Prints one line: "rate_sent rate_answered p50_ms p90_ms p99_ms p999_ms max_ms non_200 errors
+// send_lag_p99_ms service_p50_ms service_p99_ms": the percentiles counted from each request's due
+// time; how late this client itself sent (on a shared machine its own scheduling delays are part
+// of what it measures); and the percentiles from the send to the answer, as wrk counts them.
 // Plain HTTP/1.1 on 127.0.0.1 with keep-alive; every answer must carry a Content-Length.
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -42,6 +45,8 @@ struct Options {
 
 struct Tally {
   std::vector<double> latencies_ms;
+  std::vector<double> send_lag_ms;  // how late this client itself sent: its own share of the latency
+  std::vector<double> service_ms;   // from the send to the answer, as wrk counts
   long sent = 0;
   long non_200 = 0;
   long errors = 0;
@@ -88,8 +93,10 @@ int connect_to(const Options& o) {
   return fd;
 }
 
-// Reads one answer; returns its status code, or -1 when the connection failed.
-int read_answer(int fd, std::string& buffer) {
+// Reads one answer; returns its status code, or -1 when the connection failed. `closing` is set
+// when the server said it closes the connection after this answer (servers bound the requests a
+// connection may carry); the next request then goes on a new connection, as a client's would.
+int read_answer(int fd, std::string& buffer, bool& closing) {
   std::size_t header_end = std::string::npos;
   char chunk[16384];
   for (;;) {
@@ -106,6 +113,7 @@ int read_answer(int fd, std::string& buffer) {
     std::string line = buffer.substr(at, eol - at);
     std::transform(line.begin(), line.end(), line.begin(), [](unsigned char c) { return std::tolower(c); });
     if (line.rfind("content-length:", 0) == 0) length = std::strtoul(line.c_str() + 15, nullptr, 10);
+    if (line.rfind("connection:", 0) == 0 && line.find("close") != std::string::npos) closing = true;
     at = eol + 2;
   }
   const std::size_t total = header_end + 4 + length;
@@ -128,13 +136,16 @@ void run_connection(const Options& o, Clock::time_point start, Clock::duration p
     if (due >= end) break;
     std::this_thread::sleep_until(due);
     ++tally.sent;
+    const auto sent = Clock::now();
+    tally.send_lag_ms.push_back(std::chrono::duration<double, std::milli>(sent - due).count());
     if (fd < 0 && (fd = connect_to(o)) < 0) {
       ++tally.errors;
       continue;
     }
     int status = -1;
+    bool closing = false;
     if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size())) {
-      status = read_answer(fd, buffer);
+      status = read_answer(fd, buffer, closing);
     }
     if (status < 0) {
       ++tally.errors;
@@ -143,8 +154,15 @@ void run_connection(const Options& o, Clock::time_point start, Clock::duration p
       buffer.clear();
       continue;
     }
-    tally.latencies_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - due).count());
+    const auto answered = Clock::now();
+    tally.latencies_ms.push_back(std::chrono::duration<double, std::milli>(answered - due).count());
+    tally.service_ms.push_back(std::chrono::duration<double, std::milli>(answered - sent).count());
     if (status != 200) ++tally.non_200;
+    if (closing) {
+      ::close(fd);
+      fd = connect_to(o);  // now, not on the next request's time: a client keeps its connection ready
+      buffer.clear();
+    }
   }
   if (fd >= 0) ::close(fd);
 }
@@ -175,15 +193,20 @@ int main(int argc, char** argv) {
   Tally all;
   for (auto& t : tallies) {
     all.latencies_ms.insert(all.latencies_ms.end(), t.latencies_ms.begin(), t.latencies_ms.end());
+    all.send_lag_ms.insert(all.send_lag_ms.end(), t.send_lag_ms.begin(), t.send_lag_ms.end());
+    all.service_ms.insert(all.service_ms.end(), t.service_ms.begin(), t.service_ms.end());
     all.sent += t.sent;
     all.non_200 += t.non_200;
     all.errors += t.errors;
   }
   std::sort(all.latencies_ms.begin(), all.latencies_ms.end());
-  std::printf("%.0f %.0f %.3f %.3f %.3f %.3f %.3f %ld %ld\n", static_cast<double>(all.sent) / o.seconds,
+  std::sort(all.send_lag_ms.begin(), all.send_lag_ms.end());
+  std::sort(all.service_ms.begin(), all.service_ms.end());
+  std::printf("%.0f %.0f %.3f %.3f %.3f %.3f %.3f %ld %ld %.3f %.3f %.3f\n", static_cast<double>(all.sent) / o.seconds,
               static_cast<double>(all.latencies_ms.size()) / o.seconds, percentile(all.latencies_ms, 0.50),
               percentile(all.latencies_ms, 0.90), percentile(all.latencies_ms, 0.99),
               percentile(all.latencies_ms, 0.999), all.latencies_ms.empty() ? 0.0 : all.latencies_ms.back(),
-              all.non_200, all.errors);
+              all.non_200, all.errors, percentile(all.send_lag_ms, 0.99), percentile(all.service_ms, 0.50),
+              percentile(all.service_ms, 0.99));
   return all.errors > 0 ? 1 : 0;
 }

@@ -411,10 +411,10 @@ for n in $sizes; do
   result[probe,$n]="$p99 ms at $rps/s"
   ((bad == 0 && errors == 0)) || result[probe,$n]+=" ($bad non-2xx, $errors socket errors)"
   bench_log "pgvigil-probe-rate --rate $target_probe_rps --connections $probe_connections $probe"
-  read -r sent answered p50 _ p99 p999 _ bad errors <<<"$("$bench_build_dir/pgvigil-probe-rate" --port "$bench_http_port" \
-    --path "$probe" --rate "$target_probe_rps" --connections "$probe_connections" \
+  read -r sent answered _ _ p99 _ _ bad errors lag p50s p99s <<<"$("$bench_build_dir/pgvigil-probe-rate" \
+    --port "$bench_http_port" --path "$probe" --rate "$target_probe_rps" --connections "$probe_connections" \
     --seconds "$(seconds "$wrk_duration")" || true)"
-  result[probe_rate,$n]="$p99 ms (p50 $p50, p99.9 $p999; $answered of $sent/s answered)"
+  result[probe_rate,$n]="$p99s ms (p50 $p50s; from due time $p99 ms, the client's own lateness $lag ms; $answered of $sent/s)"
   ((bad == 0 && errors == 0)) || result[probe_rate,$n]+=" ($bad non-200, $errors errors)"
   result[anon_http,$n]=$(bench_mb "$(bench_status_kb "$pid" RssAnon)")
   bench_stop_pgvigil
@@ -481,7 +481,7 @@ $(row "daemon sessions per member" sessions)
 $(row "/metrics p50 (body), wrk -t1 -c1" metrics)
 $(row "/health p50 (body), wrk -t1 -c1" health)
 $(row "probe p99 at the rate reached, wrk -t2 -c$probe_connections" probe)
-$(row "probe p99 at $target_probe_rps/s, fixed rate, $probe_connections connections" probe_rate)
+$(row "probe answer p99 at $target_probe_rps/s, fixed rate, $probe_connections connections" probe_rate)
 $(row "/readyz 200 after start" ready " s")
 REPORT
 if [[ $history != 0 ]]; then
@@ -503,8 +503,10 @@ cat <<REPORT
 
 The probe is \`/clusters/c001/members/replica/replica\`. wrk has no fixed-rate mode, so its row
 gives the p99 at the rate that $probe_connections connections reach; the fixed-rate row
-(build/pgvigil-probe-rate) sends $target_probe_rps requests a second on a schedule and times each
-answer from when its request was due, so a stall is charged to every request queued behind it.
+(build/pgvigil-probe-rate) sends $target_probe_rps requests a second on a schedule: its first figure
+times each answer from its request's send, as wrk does; "from due time" from when the request was
+due (a stall is then charged to every request queued behind it), which on this shared machine
+includes the client's own lateness in sending, given last.
 "… in the daemon's sessions" is the CPU of the server processes serving the daemon's sessions
 (application_name pgvigil) that lived through the whole window.
 REPORT
