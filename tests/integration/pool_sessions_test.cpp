@@ -25,7 +25,7 @@ TEST(Pool, SessionsAreRotatedPastTheirLifetimeAndClosedWhenIdle) {
     ASSERT_TRUE(a && b);
   }
   EXPECT_EQ(backend_starts().size(), 2u);
-  // The upkeep a member's runtime runs every second.
+  // The upkeep a member's runtime runs every few seconds.
   auto upkeep_then = [&](auto check) {
     return [&, check] {
       pool.maintain();
@@ -60,6 +60,52 @@ TEST(Pool, OtherWorkNeverTakesTheHealthCyclesSessionAndItsWaitIsNoEvidence) {
   auto health = pool.acquire(pool::Purpose::health);
   EXPECT_TRUE(health) << "the health cycle's session is there for it";
   EXPECT_EQ(pool.stats().total, 2);
+}
+
+// A session in use is usually back within milliseconds: other work waits for it (up to half its
+// acquire_timeout) rather than open a second one, and so does a health statement behind another
+// health statement (up to 100 ms); a health statement behind other work never waits.
+TEST(Pool, GrowsOnlyWhenWaitingWouldCostTheHealthCycle) {
+  auto pg = PgCluster::start({.with_replica = false});
+  auto config = cluster_config(pg, 1);
+  config.pool.min = 1;
+  config.pool.max = 2;
+  config.pool.acquire_timeout = 2s;
+  MemberPool member_pool(config, "db1");
+  auto& pool = member_pool.pool;
+  auto cycle = pool.acquire(pool::Purpose::health);
+  ASSERT_TRUE(cycle);
+  std::jthread ends_soon([&] {
+    std::this_thread::sleep_for(50ms);
+    cycle = std::unexpected(db::Error{});  // the cycle gives its session back
+  });
+  const auto asked = Clock::now();
+  auto poll = pool.acquire();  // an activity poll while the cycle runs
+  ASSERT_TRUE(poll);
+  EXPECT_LT(Clock::now() - asked, 900ms) << "it took the session the cycle gave back";
+  EXPECT_EQ(pool.stats().connects, 1u) << "no second session for a wait of 50 ms";
+
+  // The poll now holds the one session: the next cycle opens another at once.
+  const auto cycle_asked = Clock::now();
+  auto next_cycle = pool.acquire(pool::Purpose::health);
+  ASSERT_TRUE(next_cycle);
+  EXPECT_LT(Clock::now() - cycle_asked, 90ms) << "the health cycle never waits behind other work";
+  EXPECT_EQ(pool.stats().connects, 2u);
+  poll = std::unexpected(db::Error{});
+
+  // A health statement behind another (a replica reading its primary's position while the
+  // primary's own cycle runs) waits briefly, then opens its own if the first is still busy.
+  config.pool.max = 3;
+  MemberPool bigger_pool(config, "db1");
+  auto first = bigger_pool.pool.acquire(pool::Purpose::health);
+  ASSERT_TRUE(first);
+  const auto behind_asked = Clock::now();
+  auto behind = bigger_pool.pool.acquire(pool::Purpose::health);
+  ASSERT_TRUE(behind);
+  const auto waited = Clock::now() - behind_asked;
+  EXPECT_GE(waited, 90ms) << "it waited for the first before growing";
+  EXPECT_LT(waited, 1s);
+  EXPECT_EQ(bigger_pool.pool.stats().connects, 2u);
 }
 
 
