@@ -10,7 +10,6 @@
 
 #include "app/signals.h"
 #include "http/health_json.h"
-#include "util/heap_trim.h"
 #include "util/logging.h"
 
 namespace pgvigil::app {
@@ -20,7 +19,6 @@ constexpr std::chrono::milliseconds kControlTick{100};
 // Workers publish after every cycle; between cycles only time moves (staleness, liveness), which a
 // refresh a second catches soon enough while sparing a rebuild every tick.
 constexpr std::chrono::seconds kSnapshotRefresh{1};
-constexpr std::chrono::seconds kHeapTrimEvery{10};
 constexpr int kHttpThreads = 16;  // a kept-alive connection holds a thread: size for a few LBs
 // Fixed whatever the number of members: each cycle is a few milliseconds of waiting on a server,
 // and a cycle held by a hung server holds one thread until query_timeout.
@@ -214,7 +212,6 @@ int Daemon::run() {
   bool ready_sent = false;
   std::string last_status;
   auto next_ping = clock_.now();
-  auto next_trim = clock_.now() + kHeapTrimEvery;
   for (;;) {
     const auto signal = wait_for_signal(kControlTick);
     if (signal == SIGTERM || signal == SIGINT) {
@@ -250,10 +247,6 @@ int Daemon::run() {
       // Feed the watchdog only while the loops advance, so systemd restarts a wedged daemon.
       if (snapshot()->live) notifier_.watchdog();
       next_ping = clock_.now() + *ping;
-    }
-    if (clock_.now() >= next_trim) {
-      release_free_heap();
-      next_trim = clock_.now() + kHeapTrimEvery;
     }
   }
   notifier_.stopping();
