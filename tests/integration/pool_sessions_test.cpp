@@ -89,7 +89,8 @@ TEST(Pool, GrowsOnlyWhenWaitingWouldCostTheHealthCycle) {
   const auto cycle_asked = Clock::now();
   auto next_cycle = pool.acquire(pool::Purpose::health);
   ASSERT_TRUE(next_cycle);
-  EXPECT_LT(Clock::now() - cycle_asked, 90ms) << "the health cycle never waits behind other work";
+  // Less than the 100 ms a health statement waits behind another: only its connect.
+  EXPECT_LT(Clock::now() - cycle_asked, 100ms) << "the health cycle never waits behind other work";
   EXPECT_EQ(pool.stats().connects, 2u);
   poll = std::unexpected(db::Error{});
 
