@@ -86,7 +86,9 @@ void Daemon::refresh_snapshot_if_due() {
   std::vector<cluster::ClusterRuntime*> clusters;
   {
     std::lock_guard lock(runtime_mutex_);
-    due = clock_.now() - last_published_ >= kSnapshotRefresh;
+    // Every second, whether members publish or not: staleness and liveness are judged by time.
+    due = clock_.now() - last_refreshed_ >= kSnapshotRefresh;
+    if (due) last_refreshed_ = clock_.now();
     for (auto& cluster : clusters_) clusters.push_back(cluster.get());
   }
   if (!due) return;
@@ -137,7 +139,6 @@ void Daemon::publish_snapshot() {
   if (statements_) next->statements = statements_->view();
   if (alerts_) next->alerts = alerts_->view();
   next->probe_defaults = probe_defaults_;
-  last_published_ = next->taken_steady;
   store_.publish(std::move(next));
   // A new snapshot may raise or resolve an alert: the control loop runs a pass within a tick,
   // at most one a tick however many members publish.

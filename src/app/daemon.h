@@ -104,7 +104,7 @@ class Daemon {
   bool ready_latched_ = false;           // guarded by runtime_mutex_: ready stays ready
   bool live_ = true;                     // guarded by runtime_mutex_; judged by the control loop
   std::shared_ptr<const health::ProbeDefaultsByCluster> probe_defaults_;  // guarded by runtime_mutex_
-  SteadyTime last_published_{};          // guarded by runtime_mutex_
+  SteadyTime last_refreshed_{};          // guarded by runtime_mutex_
   std::atomic<bool> alerts_due_{false};  // a snapshot was published since the last alert pass
 };
 

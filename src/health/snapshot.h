@@ -108,7 +108,7 @@ struct Snapshot {
   bool config_reload_ok = true;
   std::vector<ClusterSnapshotPtr> clusters;  // config order; never null
   // By cluster name; shared by every snapshot until a reload (each member's cycle publishes one).
-  std::shared_ptr<const ProbeDefaultsByCluster> probe_defaults = std::make_shared<const ProbeDefaultsByCluster>();
+  std::shared_ptr<const ProbeDefaultsByCluster> probe_defaults{};  // null: every cluster takes the built-in limits
   std::shared_ptr<const queries::ActionHistory> actions{};  // the canceller's records; null in --once
   std::shared_ptr<const queries::IntervalHistory> statements{};  // pg_stat_statements intervals; null in --once
   std::shared_ptr<const alerts::AlertsView> alerts{};  // the alert engine's last pass; null in --once

@@ -15,7 +15,7 @@ constexpr milliseconds kValidationTimeout{1000};
 // grows, an acquire waits a little for one to come back: the health cycle behind another health
 // statement (a replica reading its primary's position while the primary's own cycle runs), other
 // work behind anything. The health cycle never waits behind other work.
-constexpr milliseconds kHealthPatience{100};
+constexpr milliseconds kGrowPatience{100};
 
 }  // namespace
 
@@ -156,7 +156,7 @@ std::expected<Lease, db::Error> ConnectionPool::acquire(Purpose purpose) {
   auto hold = [&](int delta) {
     if (purpose == Purpose::other) other_held_ += delta;
   };
-  const auto grow_after = started + (purpose == Purpose::other ? config_.acquire_timeout / 2 : kHealthPatience);
+  const auto grow_after = started + kGrowPatience;
   for (;;) {
     while (!idle_.empty() && (purpose == Purpose::health || other_held_ < limit)) {
       Idle item = take_idle();

@@ -342,6 +342,21 @@ TEST(SessionSummary, AdoptedReadingsAreJudgedAsTheCyclesOwnScan) {
   expect_same_judgement(scanned, adopted, h);
 }
 
+TEST(SessionSummary, AdoptedSessionsAgeByTheServersClockSinceThePoll) {
+  const auto h = defaults();
+  Observations o;
+  o.role.server_now = 1'700'000'004;  // the cycle reads the server 4 s after the poll did
+  adopt_sessions(read_session_summary(session_values(), 1'700'000'000), h, o);
+  ASSERT_TRUE(o.longest_query && o.longest_transaction && o.longest_idle_in_transaction);
+  EXPECT_DOUBLE_EQ(o.longest_query->seconds, 2004);
+  EXPECT_DOUBLE_EQ(o.longest_transaction->seconds, 2104);
+  EXPECT_DOUBLE_EQ(o.longest_idle_in_transaction->seconds, 404);
+  Observations earlier;
+  earlier.role.server_now = 1'699'999'999;  // a server clock that went back: never younger
+  adopt_sessions(read_session_summary(session_values(), 1'700'000'000), h, earlier);
+  EXPECT_DOUBLE_EQ(earlier.longest_query->seconds, 2000);
+}
+
 TEST(SessionSummary, ADisabledSessionCheckAdoptsNothingAsItWouldReadNothing) {
   auto h = defaults();
   h.checks["connections"].enabled = false;

@@ -93,6 +93,13 @@ void adopt_sessions(const SessionObservations& sessions, const config::HealthCon
   for (const auto& check : kChecks) {
     if (check.adopt != nullptr && enabled(health, check.name)) check.adopt(sessions, obs);
   }
+  // The poll read them a moment before this cycle: a session still running has run that much
+  // longer, by the server's own clock, so a limit is never crossed later than it would be seen.
+  const double age = obs.role.server_now - sessions.server_now;
+  if (sessions.server_now <= 0 || obs.role.server_now <= 0 || age <= 0) return;
+  for (auto* longest : {&obs.longest_query, &obs.longest_transaction, &obs.longest_idle_in_transaction}) {
+    if (*longest) (*longest)->seconds += age;
+  }
 }
 
 Evaluation evaluate_checks(const Observations& obs, const config::HealthConfig& health) {
