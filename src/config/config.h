@@ -31,7 +31,7 @@ struct DaemonConfig {
   std::string state_dir = "/var/lib/pgvigil";  // spool, audit and slow-query logs
   // What the in-memory statement interval history (GET /queries) may take, every cluster
   // together; the slow-query log on disk keeps everything. See the README for the arithmetic.
-  std::uint64_t statement_history_max_bytes = 16ull * 1024 * 1024;
+  std::uint64_t statement_history_max_bytes = 8ull * 1024 * 1024;
   LogConfig log;
 
   bool operator==(const DaemonConfig&) const = default;

@@ -82,11 +82,11 @@ Response queries_endpoint(const health::Snapshot& snapshot, const std::map<std::
   std::string body = fmt::format(R"({{"cluster":{},"member":{},"count":{},"intervals":[)", name_or_null(cluster),
                                  name_or_null(member), intervals.size());
   std::size_t size = body.size() + 2;
-  for (const Recorded& recorded : intervals) size += recorded->json.size() + 1;
+  for (const Recorded& recorded : intervals) size += recorded->packed.json_size() + 1;
   body.reserve(size);  // up to 1,000 intervals: one allocation, not a dozen doublings
   for (std::size_t i = 0; i < intervals.size(); ++i) {
     if (i > 0) body += ',';
-    intervals[i]->json.append_to(body);
+    intervals[i]->packed.append_json_to(body);
   }
   body += "]}";
   return json_response(200, std::move(body));

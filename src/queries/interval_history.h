@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "queries/spliced_json.h"
+#include "queries/packed_interval.h"
 #include "util/clock.h"
 
 namespace pgvigil::queries {
@@ -42,13 +42,13 @@ struct TopStatement {
   double exec_seconds = 0;
 };
 
-// An interval as the history keeps it: what GET /queries answers, rendered once when recorded
-// (report_json.h) with its query texts shared with other intervals, and the little /metrics
-// reads. The report's full detail goes to the slow-query log, not here.
+// An interval as the history keeps it: what GET /queries answers, packed when recorded with its
+// query texts shared with other intervals, and the little /metrics reads. The report's full
+// detail goes to the slow-query log, not here.
 struct RecordedInterval {
   std::string member{};
   WallTime recorded_at{};
-  SplicedJson json{};
+  PackedInterval packed{};
   // The report's leading statements marked top, heaviest first: at most the cluster's
   // queries.metrics_top_n when recorded, so none while that is 0.
   std::vector<TopStatement> top{};

@@ -7,12 +7,15 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 
-#include "queries/spliced_json.h"
-
 namespace pgvigil::queries {
+
+// A JSON string literal (quotes and escapes included), held by every interval that shows it.
+using SharedLiteral = std::shared_ptr<const std::string>;
 
 class QueryTextTable {
  public:

@@ -3,7 +3,6 @@
 #include <utility>
 #include <vector>
 
-#include "queries/report_json.h"
 #include "util/heap_bytes.h"
 
 namespace pgvigil::queries {
@@ -26,24 +25,22 @@ std::vector<TopStatement> leading_top(const IntervalReport& report, std::size_t 
 RecordedInterval compact_interval(const IntervalReport& report, std::size_t top_kept) {
   RecordedInterval kept{.member = report.member,
                         .recorded_at = report.recorded_at,
-                        .json = interval_json_spliced(report),
+                        .packed = pack_interval(report),
                         .top = leading_top(report, top_kept)};
-  kept.json.text.shrink_to_fit();
-  kept.json.splices.shrink_to_fit();
   return kept;
 }
 
 void share_texts(RecordedInterval& interval, QueryTextTable& texts) {
-  for (Splice& s : interval.json.splices) s.literal = texts.share(std::move(s.literal));
+  for (SharedLiteral& text : interval.packed.texts) text = texts.share(std::move(text));
 }
 
 void release_texts(const RecordedInterval& interval, QueryTextTable& texts) {
-  for (const Splice& s : interval.json.splices) texts.release(s.literal);
+  for (const SharedLiteral& text : interval.packed.texts) texts.release(text);
 }
 
 std::size_t interval_bytes(const RecordedInterval& interval) {
-  return make_shared_bytes<RecordedInterval>() + heap_bytes(interval.member) + heap_bytes(interval.json.text) +
-         heap_bytes(interval.json.splices) + heap_bytes(interval.top);
+  return make_shared_bytes<RecordedInterval>() + heap_bytes(interval.member) + heap_bytes(interval.packed.values) +
+         heap_bytes(interval.packed.texts) + heap_bytes(interval.top);
 }
 
 }  // namespace pgvigil::queries

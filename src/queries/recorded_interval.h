@@ -12,9 +12,8 @@
 
 namespace pgvigil::queries {
 
-// The report as the history keeps it: its GET /queries JSON rendered now, each query text a
-// literal of its own (not shared yet), and its first `top_kept` statements marked top. Buffers
-// are trimmed to their sizes: the history pays for no slack.
+// The report as the history keeps it: packed (packed_interval.h), each query text a literal of
+// its own (not shared yet), and its first `top_kept` statements marked top.
 RecordedInterval compact_interval(const IntervalReport& report, std::size_t top_kept);
 
 // Replaces each of the interval's literals by the table's copy, counting it once more.
@@ -23,7 +22,7 @@ void share_texts(RecordedInterval& interval, QueryTextTable& texts);
 void release_texts(const RecordedInterval& interval, QueryTextTable& texts);
 
 // The heap the interval takes apart from its texts (the table counts each of those once): its
-// make_shared block, the member name, the JSON and its splices, the top statements.
+// make_shared block, the member name, the packed values and its text slots, the top statements.
 std::size_t interval_bytes(const RecordedInterval& interval);
 
 }  // namespace pgvigil::queries

@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <memory>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -102,30 +101,6 @@ Json interval_head(const IntervalReport& report) {
           {"totals", totals_json(report.totals)}};
 }
 
-// `object` serialised without its closing brace, for more fields to follow.
-std::string open_object(const Json& object) {
-  std::string text = dump_json(object);
-  text.pop_back();
-  return text;
-}
-
-void append_statement(SplicedJson& out, const ReportedStatement& s) {
-  out.text += open_object(statement_fields(s));
-  out.text += R"(,"query":)";
-  out.splice(std::make_shared<const std::string>(json_literal(s.query)));
-  out.text += '}';
-}
-
-void append_recommendation(SplicedJson& out, const Recommendation& r) {
-  out.text += open_object(recommendation_head(r));
-  if (r.queryid) {
-    out.text += R"(,"query":)";
-    out.splice(std::make_shared<const std::string>(json_literal(r.query)));
-  }
-  out.text += ',';
-  out.text += std::string_view(dump_json(recommendation_tail(r))).substr(1);
-}
-
 }  // namespace
 
 Json statement_json(const ReportedStatement& s) {
@@ -154,23 +129,6 @@ Json interval_json(const IntervalReport& report) {
 }
 
 std::string interval_json_text(const IntervalReport& report) { return dump_json(interval_json(report)); }
-
-SplicedJson interval_json_spliced(const IntervalReport& report) {
-  SplicedJson out;
-  out.text = open_object(interval_head(report));
-  out.text += R"(,"statements":[)";
-  for (std::size_t i = 0; i < report.statements.size(); ++i) {
-    if (i > 0) out.text += ',';
-    append_statement(out, report.statements[i]);
-  }
-  out.text += R"(],"recommendations":[)";
-  for (std::size_t i = 0; i < report.recommendations.size(); ++i) {
-    if (i > 0) out.text += ',';
-    append_recommendation(out, report.recommendations[i]);
-  }
-  out.text += "]}";
-  return out;
-}
 
 std::string json_literal(std::string_view text) { return dump_json(Json(text)); }
 

@@ -24,7 +24,6 @@
 #include <vector>
 
 #include "queries/interval_report.h"
-#include "queries/spliced_json.h"
 
 namespace pgvigil::queries {
 
@@ -32,10 +31,6 @@ nlohmann::ordered_json statement_json(const ReportedStatement& statement);
 nlohmann::ordered_json recommendation_json(const Recommendation& recommendation);
 nlohmann::ordered_json interval_json(const IntervalReport& report);
 std::string interval_json_text(const IntervalReport& report);  // interval_json, serialised
-
-// interval_json_text with every query text (of statements and of recommendations) kept apart as
-// a literal of its own, for the statement history to share; str() gives interval_json_text.
-SplicedJson interval_json_spliced(const IntervalReport& report);
 
 // `text` as a JSON string literal: quoted, escaped, invalid UTF-8 replaced.
 std::string json_literal(std::string_view text);

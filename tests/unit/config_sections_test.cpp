@@ -129,7 +129,7 @@ TEST(ConfigDaemon, LogAndStateDir) {
 }
 
 TEST(ConfigDaemon, StatementHistoryBudgetIsASize) {
-  EXPECT_EQ(load_ok(kCluster).daemon.statement_history_max_bytes, 16ull * 1024 * 1024) << "the default";
+  EXPECT_EQ(load_ok(kCluster).daemon.statement_history_max_bytes, 8ull * 1024 * 1024) << "the default";
   EXPECT_EQ(load_ok(kCluster + "daemon: { statement_history_max_bytes: 64MB }\n").daemon.statement_history_max_bytes,
             64ull * 1024 * 1024);
   EXPECT_EQ(load_ok(kCluster + "daemon: { statement_history_max_bytes: 1.5MB }\n").daemon.statement_history_max_bytes,
