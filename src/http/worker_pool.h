@@ -1,5 +1,5 @@
-// The HTTP server's worker threads. Like the library's own pool (a thread serves one connection
-// at a time, kept-alive connections included), plus two things an operator sees:
+// The HTTP server's worker threads: each routes one whole request at a time and renders its
+// answer (the connection loop does the network waiting). Two things an operator sees:
 //  - each thread is named ("http-3"), so `top -H` and stack dumps tell them apart;
 //  - each runs at a lower scheduling priority than the health workers. A flood of probes on a
 //    busy machine then slows the answers a little rather than starving the cycles that produce

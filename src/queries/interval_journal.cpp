@@ -47,7 +47,7 @@ void IntervalJournal::record(IntervalReport report, const HistorySettings& setti
     std::lock_guard lock(log_mutex_);
     for (const std::string& line : lines) log_.write(line);
   }
-  RecordedInterval compact = compact_interval(report, top_kept(settings));  // rendered outside the lock
+  RecordedInterval compact = compact_interval(report, top_kept(settings));  // packed outside the lock
   std::lock_guard lock(mutex_);
   ClusterState& cluster = clusters_[report.cluster];
   cluster.settings = settings;
