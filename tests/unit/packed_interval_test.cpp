@@ -79,7 +79,7 @@ TEST(PackedInterval, KeepsTheExtremesOfEveryField) {
   constexpr auto kMin = std::numeric_limits<std::int64_t>::min();
   IntervalReport r = report();
   r.start = WallTime{} - std::chrono::hours(24 * 365 * 30);  // before 1970
-  r.end = WallTime{} + std::chrono::hours(24 * 365 * 300);
+  r.end = WallTime{} + std::chrono::hours(24 * 365 * 250);  // near the end of a nanosecond clock (2262)
   r.reset_detected = true;
   r.evicted = kMax;
   r.hidden = kMin;
@@ -128,7 +128,7 @@ TEST(PackedInterval, RandomReportsReadAsTheirJson) {
     IntervalReport r;
     r.cluster = "cluster-" + std::to_string(trial);
     r.member = "m\t" + std::to_string(random() % 5);
-    r.start = WallTime{} + std::chrono::nanoseconds(any_int());
+    r.start = WallTime{} + std::chrono::nanoseconds(any_int() / 2);  // room to add the interval's length
     r.end = r.start + std::chrono::milliseconds(random() % 120000);
     r.evicted = any_int();
     r.active = random() % 500;
