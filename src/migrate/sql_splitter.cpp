@@ -18,7 +18,15 @@ class Scanner {
 
   std::vector<SqlStatement> split() {
     std::vector<SqlStatement> statements;
-    std::optional<std::size_t> start;  // first token of the statement being read
+    // First token of the statement being read, or none. A plain offset with a sentinel rather than
+    // std::optional: GCC 12 at -O3 takes the optional's value for possibly uninitialised where it
+    // is pushed (-Wmaybe-uninitialized).
+    constexpr std::size_t kNone = std::string_view::npos;
+    std::size_t start = kNone;
+    const auto end_statement = [&] {
+      if (start != kNone) statements.push_back({sql_.substr(start, token_end_ - start), start});
+      start = kNone;
+    };
     while (pos_ < sql_.size()) {
       const char c = sql_[pos_];
       if (is_space(c)) {
@@ -28,16 +36,15 @@ class Scanner {
       } else if (starts_with("/*")) {
         skip_block_comment();
       } else if (c == ';') {
-        if (start) statements.push_back({sql_.substr(*start, token_end_ - *start), *start});
-        start.reset();
+        end_statement();
         ++pos_;
       } else {
-        if (!start) start = pos_;
+        if (start == kNone) start = pos_;
         skip_token();
         token_end_ = pos_;
       }
     }
-    if (start) statements.push_back({sql_.substr(*start, token_end_ - *start), *start});
+    end_statement();
     return statements;
   }
 
